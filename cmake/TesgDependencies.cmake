@@ -1,0 +1,36 @@
+# Every dependency through find_package. Debian 12 packages need no hints; on a CUDA machine
+# pass the pip PyTorch's prefix: -DCMAKE_PREFIX_PATH=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+find_package(Torch REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+if(TESG_WITH_OPENCV)
+  find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs)
+endif()
+if(TESG_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+
+# tcmalloc-minimal: Debian ships only the versioned runtime library (no -dev symlink needed).
+set(TESG_TCMALLOC "")
+if(TESG_WITH_TCMALLOC)
+  find_library(TESG_TCMALLOC_LIB NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
+  if(TESG_TCMALLOC_LIB)
+    set(TESG_TCMALLOC ${TESG_TCMALLOC_LIB})
+    message(STATUS "tesg: executables use tcmalloc (${TESG_TCMALLOC_LIB})")
+  else()
+    message(STATUS "tesg: tcmalloc not found, using the system malloc")
+  endif()
+endif()
+
+# tesg_executable(name sources...): an app, test or benchmark linked against the library.
+function(tesg_executable name)
+  add_executable(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE tesg)
+  if(TESG_TCMALLOC)  # keep it even though no symbol is referenced by name
+    target_link_libraries(${name} PRIVATE "-Wl,--push-state,--no-as-needed" ${TESG_TCMALLOC} "-Wl,--pop-state")
+  endif()
+  if(TESG_USE_PCH)
+    target_precompile_headers(${name} REUSE_FROM tesg)
+  endif()
+endfunction()

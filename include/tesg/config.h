@@ -1,0 +1,95 @@
+#pragma once
+// The one configuration schema of tesg: a YAML file with sections model, loss, data, train, sig
+// and output, parsed into these typed structs. Defaults live here and nowhere else;
+// configs/tesg_msrs.yaml documents every key.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tesg {
+
+struct ModelConfig {               // YAML section `model`
+  int64_t channels = 48;           // feature width C of encoders, MGCA, TDAF and decoder
+  int64_t heads = 4;               // channel-attention heads; must divide channels
+  int64_t blocks = 4;              // transformer blocks per encoder and in the decoder
+  double ffn_factor = 2.66;        // GDFN hidden width = channels * ffn_factor
+  int64_t text_dim = 768;          // width D of the text semantics Ft [B,L,D] (CLIP-L: 768)
+  int64_t text_attn_dim = 96;      // TIVR attention width d
+  int64_t text_heads = 4;          // TIVR attention heads; must divide text_attn_dim
+  int64_t null_text_tokens = 77;   // tokens of the learned null text used without Ft
+  bool mgca = true;                // mask-guided cross-attention (false: CA on whole images)
+  bool tivr = true;                // text-informed visual reconstruction (false: Fr = Cat)
+  bool gaf = true;                 // gated attentional fusion (false: 1x1 reduction of Fr)
+  int64_t pad_multiple = 1;        // reflect-pad inputs to a multiple of this, crop back
+};
+
+struct LossConfig {                // YAML section `loss`: L = sum of weight * term
+  double intensity = 4.0;          // weight of L_int (L1 to the brighter source)
+  double ssim_vi = 1.0;            // weight of 1 - SSIM(vi, F) on RGB
+  double ssim_ir = 1.0;            // weight of 1 - SSIM(ir, gray(F))
+  double color = 12.0;             // weight of L_color (L1 on Cb, Cr)
+  double grad = 10.0;              // weight of L_grad (Sobel magnitudes)
+  int64_t ssim_window = 48;        // Gaussian window size (clipped to the image size)
+  double ssim_sigma = 1.5;         // Gaussian window sigma
+};
+
+struct DataConfig {                // YAML section `data`
+  std::vector<std::string> train;  // training dataset folders (ir/ + vi/ or a known layout)
+  std::string val;                 // held-out folder for validation ("" = none)
+  std::string split;               // split sub-folder for nested layouts (LLVIP), "" = auto
+  int64_t crop = 96;               // square random-crop size in pixels
+  bool hflip = true;               // random horizontal flips (joint over vi, ir, mask)
+  bool vflip = true;               // random vertical flips (joint over vi, ir, mask)
+  int64_t workers = 2;             // image-loading threads
+};
+
+struct TrainConfig {               // YAML section `train`
+  int64_t epochs = 140;            // passes over the training pairs
+  int64_t batch = 8;               // global batch size (split over ranks)
+  double lr = 1e-4;                // AdamW peak learning rate
+  double weight_decay = 0.05;      // AdamW decoupled weight decay
+  double warmup_epochs = 1.0;      // linear warm-up length in epochs
+  double warmup_factor = 1e-3;     // warm-up starts at lr * warmup_factor
+  double poly_power = 0.9;         // poly decay exponent after warm-up
+  double grad_clip = 0.0;          // max global gradient norm, 0 = off
+  int64_t seed = 0;                // seed for weights, crops, flips and shuffling
+  bool deterministic = false;      // deterministic kernels (slower)
+  int64_t val_every = 5;           // validate every N epochs (0 = never)
+  int64_t threads = 0;             // intra-op CPU threads per process, 0 = all cores
+  std::string device = "cpu";      // cpu | cuda | cuda:N
+};
+
+struct SigConfig {                 // YAML section `sig`: how masks and text semantics are made
+  std::string masker = "saliency";    // saliency | file | diffedit | none
+  std::string captioner = "none";     // file | blip | none
+  std::string text_encoder = "none";  // clip | none (none: learned null text embedding)
+  std::string cache;                  // SIG cache folder ("" = next to the data)
+};
+
+struct OutputConfig {              // YAML section `output`
+  std::string dir = "runs/tesg";   // run folder: checkpoints, logs, curves
+  int64_t log_interval = 20;       // steps between progress lines
+  int64_t save_every = 1;          // epochs between checkpoints
+};
+
+struct Config {
+  ModelConfig model;
+  LossConfig loss;
+  DataConfig data;
+  TrainConfig train;
+  SigConfig sig;
+  OutputConfig output;
+};
+
+/// Parses a YAML config file, then applies `overrides` ("section.key=value", YAML values).
+/// Throws ConfigError naming file, line and key path for unknown keys, wrong types and bad values.
+Config load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// As load_config, from YAML text; `source` names it in error messages.
+Config parse_config(const std::string& yaml, const std::string& source,
+                    const std::vector<std::string>& overrides = {});
+
+/// The resolved config as YAML (every key), e.g. to save into a run folder.
+std::string to_yaml(const Config& config);
+
+}  // namespace tesg

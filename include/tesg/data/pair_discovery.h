@@ -1,0 +1,31 @@
+#pragma once
+// Finding infrared/visible pairs in a dataset folder, matched by file stem.
+#include <string>
+#include <vector>
+
+namespace tesg::data {
+
+/// One infrared/visible pair: same stem in both folders.
+struct ImagePair {
+  std::string stem;
+  std::string ir;  ///< path of the infrared image
+  std::string vi;  ///< path of the visible image
+};
+
+/// The pairs of a folder, sorted by stem, and what could not be paired.
+struct PairSet {
+  std::string ir_dir, vi_dir;
+  std::vector<ImagePair> pairs;
+  std::vector<std::string> problems;  ///< one line per unpaired or ambiguous file, naming it
+};
+
+/// Finds the pairs under `root`. Layouts, in order: `ir/` + `vi/`; RoadScene's `cropinfrared/`
+/// + `crop_LR_visible/`; `infrared/` + `visible/`, directly or in a split sub-folder
+/// (LLVIP `infrared/<split>/`; `split` chooses one, "" takes the only one). Images: png, jpg,
+/// jpeg, bmp, tif, tiff (any case). Throws DataError when `root` or a layout is missing.
+PairSet find_pairs(const std::string& root, const std::string& split = "");
+
+/// True when `path` has one of the image extensions above.
+bool is_image_file(const std::string& path);
+
+}  // namespace tesg::data

@@ -1,0 +1,17 @@
+#pragma once
+// Atomic file writes: write to a temporary file beside the target, then rename over it, so a
+// crash or a full disk never leaves a half-written output or destroys an existing one.
+#include <functional>
+#include <string>
+
+namespace tesg::io {
+
+/// Calls `write(temp_path)` to produce the file, then renames it to `path`. On any failure the
+/// temporary file is removed and tesg::Error is thrown naming `path`.
+void write_atomically(const std::string& path,
+                      const std::function<void(const std::string& temp_path)>& write);
+
+/// Writes `bytes` to `path` atomically.
+void write_file_atomically(const std::string& path, const std::string& bytes);
+
+}  // namespace tesg::io

@@ -1,0 +1,25 @@
+#pragma once
+// Image files <-> float tensors in [0,1] (DESIGN.md, Tensors and conventions). Needs OpenCV
+// (built when TESG_WITH_OPENCV is ON).
+#include <ATen/core/Tensor.h>
+
+#include <string>
+
+namespace tesg::io {
+
+/// Reads PNG, JPEG, BMP or TIFF (8- or 16-bit; 1, 3 or 4 channels; alpha dropped) as float
+/// [C,H,W] in [0,1], RGB order. C = 1 when the file is gray or its three channels are equal,
+/// else 3. Throws DataError naming the file when it is missing or cannot be decoded.
+torch::Tensor read_image(const std::string& path);
+
+/// A visible image as [3,H,W] RGB (a gray file is replicated to three channels).
+torch::Tensor read_visible(const std::string& path);
+
+/// An infrared image as [1,H,W] (a colour file is reduced to BT.601 luma).
+torch::Tensor read_infrared(const std::string& path);
+
+/// Writes [C,H,W] (C = 1 or 3, RGB) or [1,C,H,W] in [0,1] as an 8-bit PNG: clamped to [0,1],
+/// scaled to 0..255 and rounded. Written atomically (temporary file + rename).
+void write_png(const std::string& path, const torch::Tensor& image);
+
+}  // namespace tesg::io

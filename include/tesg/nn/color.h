@@ -1,0 +1,13 @@
+#pragma once
+#include <ATen/core/Tensor.h>
+
+namespace tesg::nn {
+
+/// BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B. [B,3,H,W] -> [B,1,H,W].
+torch::Tensor rgb_to_gray(const torch::Tensor& rgb);
+
+/// BT.601 chroma without offset: Cb = -0.168736 R - 0.331264 G + 0.5 B,
+/// Cr = 0.5 R - 0.418688 G - 0.081312 B. [B,3,H,W] -> [B,2,H,W].
+torch::Tensor rgb_to_cbcr(const torch::Tensor& rgb);
+
+}  // namespace tesg::nn

@@ -1,0 +1,95 @@
+#include "tesg/io/image.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "tesg/error.h"
+#include "tesg/io/atomic_file.h"
+#include "tesg/nn/color.h"
+
+namespace tesg::io {
+namespace {
+
+bool channels_equal(const cv::Mat& bgr) {
+  std::vector<cv::Mat> planes;
+  cv::split(bgr, planes);
+  return cv::countNonZero(planes[0] != planes[1]) == 0 &&
+         cv::countNonZero(planes[1] != planes[2]) == 0;
+}
+
+// An 8- or 16-bit cv::Mat (1 or 3 channels, RGB order) -> float [C,H,W] in [0,1].
+torch::Tensor to_tensor(const cv::Mat& image) {
+  const double scale = image.depth() == CV_16U ? 1.0 / 65535.0 : 1.0 / 255.0;
+  cv::Mat as_float;
+  image.convertTo(as_float, CV_32F, scale);
+  const auto t = torch::from_blob(as_float.data, {as_float.rows, as_float.cols, as_float.channels()},
+                                  torch::kFloat32);
+  // clone, not contiguous(): a 1-channel permute is already contiguous and would keep
+  // pointing into the cv::Mat's buffer, which dies with this function.
+  return t.permute({2, 0, 1}).clone(at::MemoryFormat::Contiguous);
+}
+
+}  // namespace
+
+torch::Tensor read_image(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw DataError(path + ": no such file");
+  cv::Mat image = cv::imread(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
+  if (image.empty()) throw DataError(path + ": cannot decode image (unsupported or corrupt file)");
+  if (image.depth() != CV_8U && image.depth() != CV_16U) {
+    throw DataError(path + ": unsupported pixel depth (expected 8- or 16-bit integers)");
+  }
+  switch (image.channels()) {
+    case 1:
+      break;
+    case 4:
+      cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+      [[fallthrough]];
+    case 3:
+      if (channels_equal(image)) {
+        cv::extractChannel(image, image, 0);
+      } else {
+        cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+      }
+      break;
+    default:
+      throw DataError(path + ": unsupported channel count " + std::to_string(image.channels()));
+  }
+  return to_tensor(image);
+}
+
+torch::Tensor read_visible(const std::string& path) {
+  const auto image = read_image(path);
+  return image.size(0) == 3 ? image : image.expand({3, -1, -1}).contiguous();
+}
+
+torch::Tensor read_infrared(const std::string& path) {
+  const auto image = read_image(path);
+  return image.size(0) == 1 ? image : nn::rgb_to_gray(image.unsqueeze(0)).squeeze(0);
+}
+
+void write_png(const std::string& path, const torch::Tensor& image) {
+  const auto chw = image.dim() == 4 ? image.squeeze(0) : image;
+  TORCH_CHECK(chw.dim() == 3 && (chw.size(0) == 1 || chw.size(0) == 3),
+              "write_png: expected [C,H,W] with C = 1 or 3, got ", image.sizes());
+  const auto bytes = chw.detach()
+                         .to(torch::kCPU, torch::kFloat32)
+                         .clamp(0, 1)
+                         .mul(255)
+                         .round()
+                         .to(torch::kUInt8)
+                         .permute({1, 2, 0})
+                         .contiguous();
+  const int channels = static_cast<int>(chw.size(0));
+  cv::Mat mat(static_cast<int>(chw.size(1)), static_cast<int>(chw.size(2)), CV_8UC(channels),
+              bytes.data_ptr());
+  if (channels == 3) cv::cvtColor(mat, mat, cv::COLOR_RGB2BGR);
+  std::vector<uchar> encoded;
+  if (!cv::imencode(".png", mat, encoded)) throw Error(path + ": PNG encoding failed");
+  write_file_atomically(path, std::string(encoded.begin(), encoded.end()));
+}
+
+}  // namespace tesg::io

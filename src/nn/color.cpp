@@ -1,0 +1,25 @@
+#include "tesg/nn/color.h"
+
+#include <torch/torch.h>
+
+namespace tesg::nn {
+namespace {
+
+// Each row of `weights` [K,3] mixes R, G, B into one output channel: [B,3,H,W] -> [B,K,H,W].
+torch::Tensor mix_channels(const torch::Tensor& rgb, const std::vector<float>& weights) {
+  const auto k = static_cast<int64_t>(weights.size() / 3);
+  const auto kernel = torch::tensor(weights, rgb.options()).view({k, 3, 1, 1});
+  return torch::conv2d(rgb, kernel);
+}
+
+}  // namespace
+
+torch::Tensor rgb_to_gray(const torch::Tensor& rgb) {
+  return mix_channels(rgb, {0.299f, 0.587f, 0.114f});
+}
+
+torch::Tensor rgb_to_cbcr(const torch::Tensor& rgb) {
+  return mix_channels(rgb, {-0.168736f, -0.331264f, 0.5f, 0.5f, -0.418688f, -0.081312f});
+}
+
+}  // namespace tesg::nn

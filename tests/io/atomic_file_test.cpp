@@ -1,0 +1,45 @@
+#include "tesg/io/atomic_file.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support.h"
+#include "tesg/error.h"
+
+namespace tesg::io {
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(AtomicFileTest, ReplacesContentWhole) {
+  test::TempDir dir;
+  write_file_atomically(dir / "a.bin", "first");
+  write_file_atomically(dir / "a.bin", "second");
+  EXPECT_EQ(read_all(dir / "a.bin"), "second");
+}
+
+TEST(AtomicFileTest, WriterFailureKeepsOldFileAndRemovesTemporary) {
+  test::TempDir dir;
+  write_file_atomically(dir / "a.bin", "precious");
+  EXPECT_THROW_WITH(write_atomically(dir / "a.bin",
+                                     [](const std::string& temp) {
+                                       std::ofstream(temp) << "half";
+                                       throw std::runtime_error("interrupted");
+                                     }),
+                    Error, "a.bin: cannot write: interrupted");
+  EXPECT_EQ(read_all(dir / "a.bin"), "precious");
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 1);
+}
+
+}  // namespace
+}  // namespace tesg::io

@@ -1,0 +1,63 @@
+#pragma once
+// Helpers shared by the tests.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace tesg::test {
+
+/// The shared material folder (real datasets, fixtures): $TESG_SHARED_DIR, else ../shared
+/// beside the checkout.
+inline std::string shared_dir() {
+  const char* env = std::getenv("TESG_SHARED_DIR");
+  return env ? env : TESG_DEFAULT_SHARED_DIR;
+}
+
+/// Path of a file under shared/data.
+inline std::string shared_data(const std::string& relative) {
+  return shared_dir() + "/data/" + relative;
+}
+
+/// A fresh empty folder under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir() {
+    auto pattern = (std::filesystem::temp_directory_path() / "tesg_test_XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace tesg::test
+
+/// Skips the current test, with the reason shown, when the shared data folder is absent (a
+/// user's fresh clone). CI always has it.
+#define TESG_REQUIRE_SHARED_DATA()                                                    \
+  do {                                                                                \
+    if (!std::filesystem::is_directory(::tesg::test::shared_dir() + "/data")) {       \
+      GTEST_SKIP() << "shared data not found at " << ::tesg::test::shared_dir()       \
+                   << "/data (set TESG_SHARED_DIR)";                                 \
+    }                                                                                 \
+  } while (0)
+
+/// EXPECT that `statement` throws `type` whose message contains `substring`.
+#define EXPECT_THROW_WITH(statement, type, substring)                                 \
+  do {                                                                                \
+    try {                                                                             \
+      statement;                                                                      \
+      ADD_FAILURE() << "expected " #type " containing \"" << (substring) << "\"";     \
+    } catch (const type& e) {                                                         \
+      EXPECT_NE(std::string(e.what()).find(substring), std::string::npos)             \
+          << "message: " << e.what();                                                 \
+    }                                                                                 \
+  } while (0)
