@@ -1,6 +1,7 @@
 #include "tesg/runtime.h"
 
 #include <ATen/Parallel.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <thread>
@@ -12,6 +13,11 @@ int configure_threads(int requested) {
   const int threads = requested > 0 ? requested : cores;
   at::set_num_threads(threads);
   return at::get_num_threads();
+}
+
+void setup_logging(const std::string& level) {
+  spdlog::set_pattern("[%H:%M:%S] [%^%l%$] %v");
+  spdlog::set_level(spdlog::level::from_str(level));
 }
 
 }  // namespace tesg

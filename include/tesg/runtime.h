@@ -1,10 +1,14 @@
 #pragma once
-// Process-wide runtime settings that matter for speed on CPU.
+// Process-wide runtime settings of the apps: threads and logging.
+#include <string>
 
 namespace tesg {
 
 /// Sets LibTorch's intra-op thread count: `requested` when > 0, else every core of the machine
 /// (LibTorch's own default is 1 here). Returns the count in effect.
 int configure_threads(int requested = 0);
+
+/// Console logging for the apps: "[time] [level] message", at `level` (debug, info, warn, error).
+void setup_logging(const std::string& level = "info");
 
 }  // namespace tesg

@@ -1,0 +1,238 @@
+#include "tesg/metrics/evaluation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "tesg/data/pair_discovery.h"
+#include "tesg/error.h"
+#include "tesg/io/atomic_file.h"
+#include "tesg/progress.h"
+
+namespace tesg::metrics {
+namespace fs = std::filesystem;
+namespace {
+
+// stem -> image path for one fused folder.
+std::map<std::string, std::string> images_by_stem(const std::string& dir) {
+  if (!fs::is_directory(dir)) throw DataError(dir + ": no such folder (fused images)");
+  std::map<std::string, std::string> found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const auto path = entry.path();
+    if (entry.is_regular_file() && data::is_image_file(path.string())) {
+      found.emplace(path.stem().string(), path.string());
+    }
+  }
+  return found;
+}
+
+void summarise(MethodScores& m, size_t metric_count) {
+  std::sort(m.images.begin(), m.images.end(),
+            [](const ImageScores& a, const ImageScores& b) { return a.stem < b.stem; });
+  m.mean.assign(metric_count, std::nan(""));
+  m.stddev.assign(metric_count, std::nan(""));
+  for (size_t k = 0; k < metric_count; ++k) {
+    double sum = 0, sq = 0;
+    int64_t n = 0;
+    for (const auto& img : m.images) {
+      if (std::isnan(img.values[k])) continue;
+      sum += img.values[k], sq += img.values[k] * img.values[k], ++n;
+    }
+    if (n == 0) continue;
+    m.mean[k] = sum / static_cast<double>(n);
+    m.stddev[k] = std::sqrt(std::max(0.0, sq / static_cast<double>(n) - m.mean[k] * m.mean[k]));
+  }
+}
+
+std::string number(double v, int precision = 4) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(precision) << v;
+  return s.str();
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  std::ostringstream s;
+  s << std::setprecision(10) << v;
+  return s.str();
+}
+
+std::string csv_number(double v) { return std::isfinite(v) ? json_number(v) : ""; }
+
+// Index of the best mean per metric, -1 when no method has one.
+int best_method(const EvaluationReport& r, size_t k) {
+  int best = -1;
+  for (size_t i = 0; i < r.methods.size(); ++i) {
+    const double v = r.methods[i].mean[k];
+    if (std::isnan(v)) continue;
+    if (best < 0 || (r.metrics[k].higher_is_better ? v > r.methods[best].mean[k]
+                                                   : v < r.methods[best].mean[k])) {
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+bool EvaluationReport::complete() const {
+  if (!dataset_problems.empty()) return false;
+  for (const auto& m : methods) {
+    if (!m.failures.empty() || static_cast<int64_t>(m.images.size()) != pairs) return false;
+  }
+  return true;
+}
+
+EvaluationReport evaluate_folders(const std::string& data_dir,
+                                  const std::vector<FusedFolder>& fused,
+                                  const EvaluationOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  EvaluationReport report;
+  report.metrics = find_metrics(options.metrics);
+  const auto pairs = data::find_pairs(data_dir, options.split);
+  report.pairs = static_cast<int64_t>(pairs.pairs.size());
+  report.dataset_problems = pairs.problems;
+  std::vector<std::map<std::string, std::string>> fused_files;
+  for (const auto& f : fused) {
+    fused_files.push_back(images_by_stem(f.dir));
+    report.methods.push_back({f.name, {}, {}, {}, {}});
+  }
+
+  std::mutex mutex;
+  std::atomic<size_t> next{0};
+  Progress progress("evaluated pairs", report.pairs);
+  auto work = [&] {
+    for (size_t i = next++; i < pairs.pairs.size(); i = next++) {
+      const auto& pair = pairs.pairs[i];
+      GrayImage ir, vi;
+      std::string source_error;
+      try {
+        ir = read_evaluator_gray(pair.ir);
+        vi = read_evaluator_gray(pair.vi);
+      } catch (const std::exception& e) {
+        source_error = e.what();
+      }
+      for (size_t m = 0; m < fused.size(); ++m) {
+        std::string failure;
+        ImageScores scores{pair.stem, {}};
+        const auto file = fused_files[m].find(pair.stem);
+        if (!source_error.empty()) {
+          failure = source_error;
+        } else if (file == fused_files[m].end()) {
+          failure = fused[m].dir + ": no fused image for pair '" + pair.stem + "'";
+        } else {
+          try {
+            scores.values = compute_metrics(read_evaluator_gray(file->second), ir, vi,
+                                            report.metrics);
+          } catch (const std::exception& e) {
+            failure = file->second + ": " + e.what();
+          }
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        if (failure.empty()) {
+          report.methods[m].images.push_back(std::move(scores));
+        } else {
+          report.methods[m].failures.push_back(failure);
+        }
+      }
+      progress.advance();
+    }
+  };
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> workers;
+  for (int t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (auto& w : workers) w.join();
+
+  for (auto& m : report.methods) {
+    std::sort(m.failures.begin(), m.failures.end());
+    summarise(m, report.metrics.size());
+  }
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+std::string summary_markdown(const EvaluationReport& r) {
+  std::ostringstream s;
+  s << "| method | evaluated |";
+  for (const auto& m : r.metrics) s << ' ' << m.name << (m.higher_is_better ? " ↑" : " ↓") << " |";
+  s << "\n|---|---|";
+  for (size_t k = 0; k < r.metrics.size(); ++k) s << "---|";
+  s << '\n';
+  for (size_t i = 0; i < r.methods.size(); ++i) {
+    const auto& m = r.methods[i];
+    s << "| " << m.name << " | " << m.images.size() << "/" << r.pairs << " |";
+    for (size_t k = 0; k < r.metrics.size(); ++k) {
+      const bool bold = best_method(r, k) == static_cast<int>(i) && r.methods.size() > 1;
+      const std::string cell = std::isnan(m.mean[k])
+                                   ? "n/a"
+                                   : number(m.mean[k]) + " ± " + number(m.stddev[k]);
+      s << ' ' << (bold ? "**" + cell + "**" : cell) << " |";
+    }
+    s << '\n';
+  }
+  return s.str();
+}
+
+void write_reports(const EvaluationReport& r, const std::string& out_dir) {
+  fs::create_directories(out_dir);
+  const auto path = [&](const std::string& name) { return (fs::path(out_dir) / name).string(); };
+  std::string header = "stem";
+  for (const auto& m : r.metrics) header += "," + m.name;
+  for (const auto& method : r.methods) {
+    std::string csv = header + "\n";
+    for (const auto& img : method.images) {
+      csv += img.stem;
+      for (const double v : img.values) csv += "," + csv_number(v);
+      csv += "\n";
+    }
+    io::write_file_atomically(path(method.name + "_per_image.csv"), csv);
+  }
+  std::string summary = "method,evaluated,pairs";
+  for (const auto& m : r.metrics) summary += "," + m.name + "," + m.name + "_std";
+  summary += "\n";
+  std::string json = "{\n  \"pairs\": " + std::to_string(r.pairs) + ",\n  \"methods\": [\n";
+  for (size_t i = 0; i < r.methods.size(); ++i) {
+    const auto& m = r.methods[i];
+    summary += m.name + "," + std::to_string(m.images.size()) + "," + std::to_string(r.pairs);
+    json += "    {\"name\": " + json_string(m.name) +
+            ", \"evaluated\": " + std::to_string(m.images.size()) + ", \"mean\": {";
+    std::string stds;
+    for (size_t k = 0; k < r.metrics.size(); ++k) {
+      summary += "," + csv_number(m.mean[k]) + "," + csv_number(m.stddev[k]);
+      const std::string sep = k ? ", " : "";
+      json += sep + json_string(r.metrics[k].name) + ": " + json_number(m.mean[k]);
+      stds += sep + json_string(r.metrics[k].name) + ": " + json_number(m.stddev[k]);
+    }
+    json += "}, \"std\": {" + stds + "}, \"failures\": [";
+    for (size_t f = 0; f < m.failures.size(); ++f) {
+      json += (f ? ", " : "") + json_string(m.failures[f]);
+    }
+    json += std::string("]}") + (i + 1 < r.methods.size() ? "," : "") + "\n";
+    summary += "\n";
+  }
+  json += "  ]\n}\n";
+  io::write_file_atomically(path("summary.csv"), summary);
+  io::write_file_atomically(path("summary.json"), json);
+  io::write_file_atomically(path("summary.md"), summary_markdown(r));
+}
+
+}  // namespace tesg::metrics
