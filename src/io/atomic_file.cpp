@@ -29,9 +29,12 @@ void write_atomically(const std::string& path,
 void write_file_atomically(const std::string& path, const std::string& bytes) {
   write_atomically(path, [&](const std::string& temp_path) {
     std::ofstream out(temp_path, std::ios::binary);
+    if (!out.is_open()) {
+      throw std::runtime_error("cannot create file (missing folder or no permission?)");
+    }
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
-    if (!out) throw std::runtime_error("write failed (disk full or no permission?)");
+    if (!out) throw std::runtime_error("write failed (disk full?)");
   });
 }
 

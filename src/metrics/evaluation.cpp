@@ -50,6 +50,23 @@ void summarise(MethodScores& m, size_t metric_count) {
   }
 }
 
+// Scores one fused file against its sources: "" and `values` filled, or the failure line.
+std::string score_fused(const std::string& path, const GrayImage& ir, const GrayImage& vi,
+                        const std::vector<MetricInfo>& metrics, std::vector<double>& values) {
+  GrayImage fused;
+  try {
+    fused = read_evaluator_gray(path);
+  } catch (const std::exception& e) {
+    return e.what();  // names the file already
+  }
+  try {
+    values = compute_metrics(fused, ir, vi, metrics);
+  } catch (const std::exception& e) {
+    return path + ": " + e.what();
+  }
+  return "";
+}
+
 std::string number(double v, int precision = 4) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(precision) << v;
@@ -136,12 +153,7 @@ EvaluationReport evaluate_folders(const std::string& data_dir,
         } else if (file == fused_files[m].end()) {
           failure = fused[m].dir + ": no fused image for pair '" + pair.stem + "'";
         } else {
-          try {
-            scores.values = compute_metrics(read_evaluator_gray(file->second), ir, vi,
-                                            report.metrics);
-          } catch (const std::exception& e) {
-            failure = file->second + ": " + e.what();
-          }
+          failure = score_fused(file->second, ir, vi, report.metrics, scores.values);
         }
         std::lock_guard<std::mutex> lock(mutex);
         if (failure.empty()) {

@@ -34,15 +34,13 @@ void sobel(int64_t h, int64_t w, At at, std::vector<double>& dx, std::vector<dou
 FusionTriple::FusionTriple(const GrayImage& fused, const GrayImage& ir, const GrayImage& vi)
     : height_(fused.height), width_(fused.width) {
   const GrayImage* images[3] = {&fused, &ir, &vi};
-  const char* names[3] = {"fused", "infrared", "visible"};
-  for (int s = 0; s < 3; ++s) {
-    const auto& g = *images[s];
-    if (g.height != height_ || g.width != width_) {
-      throw DataError(std::string(names[s]) + " image " + size_text(g) + " != fused " +
-                      size_text(fused));
+  for (const auto* g : images) {
+    if (g->height != height_ || g->width != width_) {
+      throw DataError("size mismatch: fused " + size_text(fused) + ", infrared " +
+                      size_text(ir) + ", visible " + size_text(vi));
     }
-    planes_[s].assign(g.pixels.begin(), g.pixels.end());
   }
+  for (int s = 0; s < 3; ++s) planes_[s].assign(images[s]->pixels.begin(), images[s]->pixels.end());
   if (height_ < 2 || width_ < 2) throw DataError("images must be at least 2x2 pixels");
 }
 
