@@ -10,23 +10,27 @@ std::string size_text(const GrayImage& g) {
   return std::to_string(g.width) + "x" + std::to_string(g.height);
 }
 
-// The 3x3 neighbourhood sums behind both Sobel variants: `at(r, c)` may be asked for r, c one
-// outside the image; it applies the padding rule.
-template <class At>
-void sobel(int64_t h, int64_t w, At at, std::vector<double>& dx, std::vector<double>& dy) {
-  dx.resize(static_cast<size_t>(h * w));
-  dy.resize(static_cast<size_t>(h * w));
+// Sobel strength and orientation of every pixel. `at(r, c)` may be asked for r, c one outside
+// the image and applies the padding rule. With scipy's convolution orientation (kernel flipped)
+// the responses are x = left - right and y = up - down, both divided by `divisor`;
+// `orientation(x, y)` gives alpha.
+template <class At, class Orientation>
+std::unique_ptr<FusionTriple::Edges> sobel_edges(int64_t h, int64_t w, At at, double divisor,
+                                                 Orientation orientation) {
+  auto e = std::make_unique<FusionTriple::Edges>();
+  e->g.resize(static_cast<size_t>(h * w));
+  e->alpha.resize(static_cast<size_t>(h * w));
   for (int64_t r = 0; r < h; ++r) {
     for (int64_t c = 0; c < w; ++c) {
-      // Convolution orientation (kernel flipped), as scipy's convolve2d: left - right, up - down.
-      const double x = (at(r - 1, c - 1) - at(r - 1, c + 1)) +
-                       2 * (at(r, c - 1) - at(r, c + 1)) + (at(r + 1, c - 1) - at(r + 1, c + 1));
-      const double y = (at(r - 1, c - 1) - at(r + 1, c - 1)) +
-                       2 * (at(r - 1, c) - at(r + 1, c)) + (at(r - 1, c + 1) - at(r + 1, c + 1));
-      dx[static_cast<size_t>(r * w + c)] = x;
-      dy[static_cast<size_t>(r * w + c)] = y;
+      const double x = ((at(r - 1, c - 1) - at(r - 1, c + 1)) + 2 * (at(r, c - 1) - at(r, c + 1)) +
+                        (at(r + 1, c - 1) - at(r + 1, c + 1))) / divisor;
+      const double y = ((at(r - 1, c - 1) - at(r + 1, c - 1)) + 2 * (at(r - 1, c) - at(r + 1, c)) +
+                        (at(r - 1, c + 1) - at(r + 1, c + 1))) / divisor;
+      e->g[static_cast<size_t>(r * w + c)] = std::sqrt(x * x + y * y);
+      e->alpha[static_cast<size_t>(r * w + c)] = orientation(x, y);
     }
   }
+  return e;
 }
 
 }  // namespace
@@ -65,19 +69,11 @@ const FusionTriple::Edges& FusionTriple::qabf_edges(Source s) {
     auto at = [&](int64_t r, int64_t c) {  // zero padding ('same' convolution of scipy)
       return (r < 0 || c < 0 || r >= h || c >= w) ? 0.0 : p[static_cast<size_t>(r * w + c)];
     };
-    // CDDFuse convolves with h3 (x) and h1 = [[1,2,1],[0,0,0],[-1,-2,-1]] (y): sx = left - right,
-    // sy = down - up. The sign of sy/sx matters where sx = 0 pins alpha to +pi/2.
-    std::vector<double> sx, up_minus_down;
-    sobel(h, w, at, sx, up_minus_down);
-    auto e = std::make_unique<Edges>();
-    e->g.resize(sx.size());
-    e->alpha.resize(sx.size());
-    for (size_t i = 0; i < sx.size(); ++i) {
-      const double sy = -up_minus_down[i];
-      e->g[i] = std::sqrt(sx[i] * sx[i] + sy * sy);
-      e->alpha[i] = sx[i] == 0 ? M_PI / 2 : std::atan(sy / sx[i]);
-    }
-    qabf_edges_[s] = std::move(e);
+    // CDDFuse convolves with h3 (sx = x) and h1 = [[1,2,1],[0,0,0],[-1,-2,-1]] (sy = -y). The
+    // sign of sy/sx matters where sx = 0 pins alpha to +pi/2.
+    qabf_edges_[s] = sobel_edges(h, w, at, 1.0, [](double x, double y) {
+      return x == 0 ? M_PI / 2 : std::atan(-y / x);
+    });
   }
   return *qabf_edges_[s];
 }
@@ -90,18 +86,11 @@ const FusionTriple::Edges& FusionTriple::nabf_edges(Source s) {
     auto at = [&](int64_t r, int64_t c) {  // mirror without edge repeat (reflect-101)
       return p[static_cast<size_t>(reflect(r, h) * w + reflect(c, w))];
     };
-    std::vector<double> gv, gh;
-    sobel(h, w, at, gv, gh);
-    auto e = std::make_unique<Edges>();
-    e->g.resize(gv.size());
-    e->alpha.resize(gv.size());
-    for (size_t i = 0; i < gv.size(); ++i) {
-      gv[i] /= 8, gh[i] /= 8;
-      e->g[i] = std::sqrt(gh[i] * gh[i] + gv[i] * gv[i]);
-      // atan(gv / 0) is +-pi/2 by the sign of gv, as numpy's division by +0.
-      e->alpha[i] = (gv[i] == 0 && gh[i] == 0) ? 0.0 : std::atan(gv[i] / gh[i]);
-    }
-    nabf_edges_[s] = std::move(e);
+    // gv = x / 8 (vtemp), gh = y / 8 (htemp); atan(gv / +0) is +-pi/2 by the sign of gv, as
+    // numpy's division.
+    nabf_edges_[s] = sobel_edges(h, w, at, 8.0, [](double gv, double gh) {
+      return (gv == 0 && gh == 0) ? 0.0 : std::atan(gv / gh);
+    });
   }
   return *nabf_edges_[s];
 }
