@@ -26,6 +26,18 @@ void check_inputs(const torch::Tensor& vi, const torch::Tensor& ir, const torch:
   }
 }
 
+// The encoder applied to the whole image and to its foreground and background (MGCA's three
+// inputs) -> {F, F^m, F^mb}. Training batches them into one pass; inference runs them one after
+// another, which gives the same features with a third of the peak activation memory.
+std::vector<torch::Tensor> encode_regions(ModalityEncoder& encoder, const torch::Tensor& x,
+                                          const torch::Tensor& mask,
+                                          const torch::Tensor& mask_bar) {
+  if (torch::GradMode::is_enabled()) {
+    return encoder(torch::cat({x, x * mask, x * mask_bar}, 0)).chunk(3, 0);
+  }
+  return {encoder(x), encoder(x * mask), encoder(x * mask_bar)};
+}
+
 }  // namespace
 
 TeSGImpl::TeSGImpl(TeSGOptions options) : options(std::move(options)) { reset(); }
@@ -79,10 +91,10 @@ torch::Tensor TeSGImpl::fuse(const torch::Tensor& vi, const torch::Tensor& ir,
                              const torch::Tensor& mask, const torch::Tensor& ft) {
   torch::Tensor fv, fi, fvi, fiv;
   if (options.mgca()) {
-    // The whole image and its foreground / background go through the same encoder in one batch.
+    // The whole image and its foreground / background go through the same encoder.
     const auto mask_bar = 1 - mask;
-    const auto v = encoder_vi(torch::cat({vi, vi * mask, vi * mask_bar}, 0)).chunk(3, 0);
-    const auto i = encoder_ir(torch::cat({ir, ir * mask, ir * mask_bar}, 0)).chunk(3, 0);
+    const auto v = encode_regions(encoder_vi, vi, mask, mask_bar);
+    const auto i = encode_regions(encoder_ir, ir, mask, mask_bar);
     fv = v[0], fi = i[0];
     std::tie(fvi, fiv) = mgca(v[1], v[2], i[1], i[2]);
   } else {

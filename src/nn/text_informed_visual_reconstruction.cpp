@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tesg::nn {
@@ -32,11 +33,17 @@ torch::Tensor TextInformedVisualReconstructionImpl::forward(const torch::Tensor&
   // Pixels as tokens: [B,HW,2C] (a view of channels-last memory).
   const auto pixels = norm_visual(cat).permute({0, 2, 3, 1}).reshape({b, h * w, c});
   const auto text = norm_text(ft);
-  const auto q = to_q(pixels).view({b, h * w, heads, dh}).transpose(1, 2);  // [B,heads,HW,dh]
-  const auto k = to_k(text).view({b, l, heads, dh}).transpose(1, 2);        // [B,heads,L,dh]
-  const auto v = to_v(text).view({b, l, heads, dh}).transpose(1, 2);        // [B,heads,L,dh]
-  const auto attn = torch::softmax(torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(dh), -1);
-  const auto out = torch::matmul(attn, v).transpose(1, 2).reshape({b, h * w, heads * dh});
+  const auto k = to_k(text).view({b, l, heads, dh}).transpose(1, 2);  // [B,heads,L,dh]
+  const auto v = to_v(text).view({b, l, heads, dh}).transpose(1, 2);  // [B,heads,L,dh]
+  // Each pixel attends independently: chunks of pixels give the same result in less memory.
+  std::vector<torch::Tensor> chunks;
+  for (int64_t start = 0; start < h * w; start += options.pixel_chunk()) {
+    const auto n = std::min(options.pixel_chunk(), h * w - start);
+    const auto q = to_q(pixels.narrow(1, start, n)).view({b, n, heads, dh}).transpose(1, 2);
+    const auto attn = torch::softmax(torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(dh), -1);
+    chunks.push_back(torch::matmul(attn, v).transpose(1, 2).reshape({b, n, heads * dh}));
+  }
+  const auto out = chunks.size() == 1 ? chunks[0] : torch::cat(chunks, 1);
   // Eq. 7: Fr = Cat(Fvi, Fiv) + CA(Cat(Fvi, Fiv), Ft)
   return cat + project_out(out).view({b, h, w, c}).permute({0, 3, 1, 2});
 }

@@ -43,6 +43,16 @@ TEST(TeSGTest, BatchItemsAreIndependent) {
   EXPECT_TRUE(torch::allclose(batched.narrow(0, 1, 1), single, 1e-5, 1e-5));
 }
 
+TEST(TeSGTest, InferenceAndTrainingPathsAgree) {
+  // Inference encodes the three MGCA inputs one by one, training in one batch.
+  TeSG model(small_model());
+  model->eval();
+  const auto in = random_inputs(2, 12, 14);
+  const auto batched = model(in.vi, in.ir, in.mask, in.ft).detach();
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::allclose(model(in.vi, in.ir, in.mask, in.ft), batched, 1e-5, 1e-5));
+}
+
 TEST(TeSGTest, GradientReachesEveryParameter) {
   for (const bool with_text : {true, false}) {
     TeSG model(small_model());

@@ -37,5 +37,17 @@ TEST(TextInformedVisualReconstructionTest, SingleTokenAddsTheSameVectorToEveryPi
   EXPECT_TRUE(torch::allclose(added, expected.expand_as(added), 1e-5, 1e-5));
 }
 
+TEST(TextInformedVisualReconstructionTest, PixelChunksGiveTheSameResult) {
+  auto whole = make();
+  auto chunked = TextInformedVisualReconstruction(
+      TextInformedVisualReconstructionOptions(8).text_dim(12).attn_dim(8).heads(2).pixel_chunk(7));
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < whole->parameters().size(); ++i) {
+    chunked->parameters()[i].copy_(whole->parameters()[i]);
+  }
+  const auto cat = torch::randn({2, 8, 5, 9}), ft = torch::randn({2, 6, 12});
+  EXPECT_TRUE(torch::allclose(chunked(cat, ft), whole(cat, ft), 1e-6, 1e-6));
+}
+
 }  // namespace
 }  // namespace tesg::nn

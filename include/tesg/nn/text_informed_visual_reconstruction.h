@@ -16,6 +16,8 @@ struct TextInformedVisualReconstructionOptions {
   TORCH_ARG(int64_t, text_dim) = 768;   ///< D of Ft [B,L,D]
   TORCH_ARG(int64_t, attn_dim) = 96;    ///< attention width d
   TORCH_ARG(int64_t, heads) = 4;        ///< must divide attn_dim
+  /// Pixels attended per chunk: bounds the [B,heads,pixels,L] attention map of large frames.
+  TORCH_ARG(int64_t, pixel_chunk) = 65536;
 };
 
 /// Text-Informed Visual Reconstruction (TIVR, Sec. 3.4): every pixel of Cat(Fvi, Fiv) attends to
