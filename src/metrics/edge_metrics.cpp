@@ -18,6 +18,16 @@ struct NabfConstants {  // the analysis_nabf parameters
   static constexpr double kNra = 0.9995, kKa = 22, kSigmaA = 0.5;
 };
 
+// Orientation of Qabf: CDDFuse convolves with h3 (sx = x) and h1 = [[1,2,1],[0,0,0],[-1,-2,-1]]
+// (sy = -y). The sign of sy/sx matters where sx = 0 pins alpha to +pi/2.
+double qabf_orientation(double x, double y) { return x == 0 ? M_PI / 2 : std::atan(-y / x); }
+
+// Orientation of Nabf: gv = x (vtemp), gh = y (htemp); atan(gv / +0) is +-pi/2 by the sign of
+// gv, as numpy's division.
+double nabf_orientation(double gv, double gh) {
+  return (gv == 0 && gh == 0) ? 0.0 : std::atan(gv / gh);
+}
+
 // Q_XF of Qabf at one pixel; equal strengths give G = gF (the MATLAB quirk kept upstream).
 double qabf_pixel(double g_x, double a_x, double g_f, double a_f) {
   using C = QabfConstants;
@@ -40,15 +50,22 @@ double nabf_pixel(double g_x, double a_x, double g_f, double a_f) {
 
 }  // namespace
 
+// Orientations (atan) are computed only where the term they enter has a non-zero weight.
 double qabf(FusionTriple& t) {
   const auto& a = t.qabf_edges(FusionTriple::kIr);
   const auto& b = t.qabf_edges(FusionTriple::kVi);
   const auto& f = t.qabf_edges(FusionTriple::kFused);
   double numerator = 0, denominator = 0;
   for (size_t i = 0; i < f.g.size(); ++i) {
-    numerator += qabf_pixel(a.g[i], a.alpha[i], f.g[i], f.alpha[i]) * a.g[i] +
-                 qabf_pixel(b.g[i], b.alpha[i], f.g[i], f.alpha[i]) * b.g[i];
     denominator += a.g[i] + b.g[i];
+    if (a.g[i] == 0 && b.g[i] == 0) continue;  // both terms are Q * 0
+    const double a_f = qabf_orientation(f.x[i], f.y[i]);
+    if (a.g[i] > 0) {
+      numerator += qabf_pixel(a.g[i], qabf_orientation(a.x[i], a.y[i]), f.g[i], a_f) * a.g[i];
+    }
+    if (b.g[i] > 0) {
+      numerator += qabf_pixel(b.g[i], qabf_orientation(b.x[i], b.y[i]), f.g[i], a_f) * b.g[i];
+    }
   }
   return numerator / denominator;
 }
@@ -58,23 +75,23 @@ double nabf(FusionTriple& t, bool matlab_variant) {
   const auto& a = t.nabf_edges(FusionTriple::kIr);
   const auto& b = t.nabf_edges(FusionTriple::kVi);
   const auto& f = t.nabf_edges(FusionTriple::kFused);
+  auto q = [&](const FusionTriple::Edges& x, size_t i) {
+    return nabf_pixel(x.g[i], nabf_orientation(x.x[i], x.y[i]), f.g[i],
+                      nabf_orientation(f.x[i], f.y[i]));
+  };
   double artifacts = 0, weights = 0;
   for (size_t i = 0; i < f.g.size(); ++i) {
     const bool artifact = f.g[i] > a.g[i] && f.g[i] > b.g[i];
     if (matlab_variant) {  // 0..1 images: every weight is wt_min, so they cancel
-      if (artifact) {
-        artifacts += 2 - nabf_pixel(a.g[i], a.alpha[i], f.g[i], f.alpha[i]) -
-                     nabf_pixel(b.g[i], b.alpha[i], f.g[i], f.alpha[i]);
-      }
+      if (artifact) artifacts += 2 - q(a, i) - q(b, i);
       continue;
     }
     const double w_a = a.g[i] >= C::kTd ? std::pow(a.g[i], C::kLg) : 0;
     const double w_b = b.g[i] >= C::kTd ? std::pow(b.g[i], C::kLg) : 0;
     weights += w_a + w_b;
-    if (artifact) {
-      artifacts += (1 - nabf_pixel(a.g[i], a.alpha[i], f.g[i], f.alpha[i])) * w_a +
-                   (1 - nabf_pixel(b.g[i], b.alpha[i], f.g[i], f.alpha[i])) * w_b;
-    }
+    if (!artifact) continue;
+    if (w_a > 0) artifacts += (1 - q(a, i)) * w_a;
+    if (w_b > 0) artifacts += (1 - q(b, i)) * w_b;
   }
   if (matlab_variant) return artifacts / (2.0 * static_cast<double>(f.g.size()));
   return artifacts / weights;

@@ -10,24 +10,32 @@ std::string size_text(const GrayImage& g) {
   return std::to_string(g.width) + "x" + std::to_string(g.height);
 }
 
-// Sobel strength and orientation of every pixel. `at(r, c)` may be asked for r, c one outside
-// the image and applies the padding rule. With scipy's convolution orientation (kernel flipped)
-// the responses are x = left - right and y = up - down, both divided by `divisor`;
-// `orientation(x, y)` gives alpha.
-template <class At, class Orientation>
-std::unique_ptr<FusionTriple::Edges> sobel_edges(int64_t h, int64_t w, At at, double divisor,
-                                                 Orientation orientation) {
+// Sobel responses and strength of every pixel. `at(r, c)` may be asked for r, c one outside the
+// image and applies the padding rule. With scipy's convolution orientation (kernel flipped) the
+// responses are x = left - right and y = up - down, both divided by `divisor`.
+template <class At>
+std::unique_ptr<FusionTriple::Edges> sobel_edges(int64_t h, int64_t w, At at, double divisor) {
+  // The padded image once, so the 3x3 sums below index without bounds checks.
+  const int64_t pw = w + 2;
+  std::vector<double> padded(static_cast<size_t>((h + 2) * pw));
+  for (int64_t r = -1; r <= h; ++r) {
+    for (int64_t c = -1; c <= w; ++c) padded[static_cast<size_t>((r + 1) * pw + c + 1)] = at(r, c);
+  }
   auto e = std::make_unique<FusionTriple::Edges>();
+  e->x.resize(static_cast<size_t>(h * w));
+  e->y.resize(static_cast<size_t>(h * w));
   e->g.resize(static_cast<size_t>(h * w));
-  e->alpha.resize(static_cast<size_t>(h * w));
   for (int64_t r = 0; r < h; ++r) {
+    const double* up = &padded[static_cast<size_t>(r * pw + 1)];  // row r-1, column c at up[c]
+    const double* mid = up + pw;
+    const double* down = mid + pw;
     for (int64_t c = 0; c < w; ++c) {
-      const double x = ((at(r - 1, c - 1) - at(r - 1, c + 1)) + 2 * (at(r, c - 1) - at(r, c + 1)) +
-                        (at(r + 1, c - 1) - at(r + 1, c + 1))) / divisor;
-      const double y = ((at(r - 1, c - 1) - at(r + 1, c - 1)) + 2 * (at(r - 1, c) - at(r + 1, c)) +
-                        (at(r - 1, c + 1) - at(r + 1, c + 1))) / divisor;
-      e->g[static_cast<size_t>(r * w + c)] = std::sqrt(x * x + y * y);
-      e->alpha[static_cast<size_t>(r * w + c)] = orientation(x, y);
+      const double x = ((up[c - 1] - up[c + 1]) + 2 * (mid[c - 1] - mid[c + 1]) +
+                        (down[c - 1] - down[c + 1])) / divisor;
+      const double y = ((up[c - 1] - down[c - 1]) + 2 * (up[c] - down[c]) +
+                        (up[c + 1] - down[c + 1])) / divisor;
+      const auto i = static_cast<size_t>(r * w + c);
+      e->x[i] = x, e->y[i] = y, e->g[i] = std::sqrt(x * x + y * y);
     }
   }
   return e;
@@ -69,11 +77,7 @@ const FusionTriple::Edges& FusionTriple::qabf_edges(Source s) {
     auto at = [&](int64_t r, int64_t c) {  // zero padding ('same' convolution of scipy)
       return (r < 0 || c < 0 || r >= h || c >= w) ? 0.0 : p[static_cast<size_t>(r * w + c)];
     };
-    // CDDFuse convolves with h3 (sx = x) and h1 = [[1,2,1],[0,0,0],[-1,-2,-1]] (sy = -y). The
-    // sign of sy/sx matters where sx = 0 pins alpha to +pi/2.
-    qabf_edges_[s] = sobel_edges(h, w, at, 1.0, [](double x, double y) {
-      return x == 0 ? M_PI / 2 : std::atan(-y / x);
-    });
+    qabf_edges_[s] = sobel_edges(h, w, at, 1.0);
   }
   return *qabf_edges_[s];
 }
@@ -86,11 +90,7 @@ const FusionTriple::Edges& FusionTriple::nabf_edges(Source s) {
     auto at = [&](int64_t r, int64_t c) {  // mirror without edge repeat (reflect-101)
       return p[static_cast<size_t>(reflect(r, h) * w + reflect(c, w))];
     };
-    // gv = x / 8 (vtemp), gh = y / 8 (htemp); atan(gv / +0) is +-pi/2 by the sign of gv, as
-    // numpy's division.
-    nabf_edges_[s] = sobel_edges(h, w, at, 8.0, [](double gv, double gh) {
-      return (gv == 0 && gh == 0) ? 0.0 : std::atan(gv / gh);
-    });
+    nabf_edges_[s] = sobel_edges(h, w, at, 8.0);  // analysis_nabf's kernels are divided by 8
   }
   return *nabf_edges_[s];
 }

@@ -23,8 +23,8 @@ class FusionTriple {
   FusionTriple& operator=(const FusionTriple&) = delete;
 
   enum Source { kFused = 0, kIr = 1, kVi = 2 };
-  struct Edges {                // per-pixel gradient strength and orientation
-    std::vector<double> g, alpha;
+  struct Edges {  // per pixel: Sobel responses x = left - right, y = up - down, and strength
+    std::vector<double> x, y, g;
   };
 
   int64_t height() const { return height_; }
