@@ -1,0 +1,151 @@
+#include "tesg/train/checkpoint.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <set>
+
+#include "tesg/error.h"
+#include "tesg/io/atomic_file.h"
+
+namespace tesg::train {
+namespace {
+
+const char* const kModelPrefix = "model.";
+
+std::string shape_text(const torch::Tensor& t) {
+  std::string s = "[";
+  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? "," : "") + std::to_string(t.size(i));
+  return s + "]";
+}
+
+// Every parameter and buffer of the model by its registered (checkpoint) name.
+std::vector<std::pair<std::string, torch::Tensor>> named_state(const torch::nn::Module& model) {
+  std::vector<std::pair<std::string, torch::Tensor>> state;
+  for (const auto& p : model.named_parameters()) state.emplace_back(p.key(), p.value());
+  for (const auto& b : model.named_buffers()) state.emplace_back(b.key(), b.value());
+  return state;
+}
+
+std::string read_string(torch::serialize::InputArchive& archive, const std::string& key) {
+  c10::IValue value;
+  if (!archive.try_read(key, value) || !value.isString()) return "";
+  return value.toStringRef();
+}
+
+int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key) {
+  c10::IValue value;
+  if (!archive.try_read(key, value) || !value.isInt()) return -1;
+  return value.toInt();
+}
+
+torch::serialize::InputArchive open_archive(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such file");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(path + ": not a readable checkpoint (corrupt or truncated file)");
+  }
+  return archive;
+}
+
+CheckpointInfo read_info(torch::serialize::InputArchive& archive, const std::string& path) {
+  const int64_t format = read_int(archive, "meta.format");
+  if (format < 0) throw CheckpointError(path + ": not a tesg checkpoint (no meta.format)");
+  if (format != kCheckpointFormat) {
+    throw CheckpointError(path + ": checkpoint format " + std::to_string(format) +
+                          ", this tesg reads format " + std::to_string(kCheckpointFormat));
+  }
+  CheckpointInfo info;
+  info.kind = read_string(archive, "meta.kind");
+  info.epoch = read_int(archive, "meta.epoch");
+  info.step = read_int(archive, "meta.step");
+  info.config_yaml = read_string(archive, "meta.config_yaml");
+  info.sig_backends = read_string(archive, "meta.sig_backends");
+  info.trainer_rng = read_string(archive, "meta.trainer_rng");
+  return info;
+}
+
+void load_weights(torch::serialize::InputArchive& archive, torch::nn::Module& model,
+                  const std::string& path) {
+  std::set<std::string> expected;
+  torch::NoGradGuard no_grad;
+  for (auto& [name, tensor] : named_state(model)) {
+    expected.insert(kModelPrefix + name);
+    torch::Tensor stored;
+    if (!archive.try_read(kModelPrefix + name, stored)) {
+      throw CheckpointError(path + ": missing tensor " + name + " (checkpoint of another model "
+                            "configuration?)");
+    }
+    if (stored.sizes() != tensor.sizes()) {
+      throw CheckpointError(path + ": " + name + " has shape " + shape_text(stored) +
+                            ", the model expects " + shape_text(tensor));
+    }
+    tensor.copy_(stored);
+  }
+  for (const auto& key : archive.keys()) {
+    if (key.rfind(kModelPrefix, 0) == 0 && !expected.count(key)) {
+      throw CheckpointError(path + ": unexpected tensor " + key.substr(std::string(kModelPrefix).size()) +
+                            " (checkpoint of another model configuration?)");
+    }
+  }
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const torch::nn::Module& model,
+                     torch::optim::Optimizer* optimizer, CheckpointInfo info) {
+  info.kind = optimizer ? "training" : "weights";
+  torch::serialize::OutputArchive archive;
+  archive.write("meta.format", c10::IValue(kCheckpointFormat));
+  archive.write("meta.kind", c10::IValue(info.kind));
+  archive.write("meta.epoch", c10::IValue(info.epoch));
+  archive.write("meta.step", c10::IValue(info.step));
+  archive.write("meta.config_yaml", c10::IValue(info.config_yaml));
+  archive.write("meta.sig_backends", c10::IValue(info.sig_backends));
+  archive.write("meta.trainer_rng", c10::IValue(info.trainer_rng));
+  for (const auto& [name, tensor] : named_state(model)) {
+    archive.write(kModelPrefix + name, tensor.detach().to(torch::kCPU));
+  }
+  if (optimizer) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer->save(optimizer_archive);
+    archive.write("optimizer", optimizer_archive);
+    archive.write("rng.torch_cpu",
+                  torch::globalContext().defaultGenerator(torch::kCPU).get_state());
+  }
+  io::write_atomically(path, [&](const std::string& temp) { archive.save_to(temp); });
+}
+
+CheckpointInfo read_checkpoint_info(const std::string& path) {
+  auto archive = open_archive(path);
+  return read_info(archive, path);
+}
+
+CheckpointInfo load_checkpoint(const std::string& path, torch::nn::Module& model,
+                               torch::optim::Optimizer* optimizer) {
+  auto archive = open_archive(path);
+  const auto info = read_info(archive, path);
+  if (optimizer && info.kind != "training") {
+    throw CheckpointError(path + ": a weights-only checkpoint cannot resume training");
+  }
+  load_weights(archive, model, path);
+  if (optimizer) {
+    try {
+      torch::serialize::InputArchive optimizer_archive;
+      archive.read("optimizer", optimizer_archive);
+      optimizer->load(optimizer_archive);
+      torch::Tensor rng;
+      archive.read("rng.torch_cpu", rng);
+      auto generator = torch::globalContext().defaultGenerator(torch::kCPU);  // shared handle
+      generator.set_state(rng);
+    } catch (const c10::Error& e) {
+      throw CheckpointError(path + ": optimizer state does not match the model (" +
+                            e.what_without_backtrace() + ")");
+    }
+  }
+  return info;
+}
+
+}  // namespace tesg::train
