@@ -245,6 +245,14 @@ const std::vector<Field<SigConfig>>& sig_fields() {
       field("captioner", &G::captioner, one_of({"file", "blip", "none"})),
       field("text_encoder", &G::text_encoder, one_of({"clip", "none"})),
       field("cache", &G::cache),
+      field("masks_dir", &G::masks_dir),
+      field("captions_file", &G::captions_file),
+      field("keywords", &G::keywords),
+      field("saliency_blur_sigma", &G::saliency_blur_sigma, positive<double>()),
+      field("saliency_threshold_k", &G::saliency_threshold_k, non_negative<double>()),
+      field("saliency_open", &G::saliency_open, non_negative<int64_t>()),
+      field("saliency_close", &G::saliency_close, non_negative<int64_t>()),
+      field("saliency_min_area", &G::saliency_min_area, non_negative<double>()),
   };
   return fields;
 }

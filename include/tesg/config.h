@@ -63,7 +63,18 @@ struct SigConfig {                 // YAML section `sig`: how masks and text sem
   std::string masker = "saliency";    // saliency | file | diffedit | none
   std::string captioner = "none";     // file | blip | none
   std::string text_encoder = "none";  // clip | none (none: learned null text embedding)
-  std::string cache;                  // SIG cache folder ("" = next to the data)
+  std::string cache;                  // SIG cache folder made by tesg-sig ("" = none)
+  std::string masks_dir;              // masker `file`: <stem>.png masks (non-zero = target)
+  std::string captions_file;          // captioner `file`: lines "<stem><TAB><caption>"
+  std::vector<std::string> keywords = {  // key-object words removed from captions (Sec. 3.2)
+      "person", "people", "man", "men", "woman", "women", "pedestrian", "pedestrians",
+      "boy", "girl", "child", "children", "car", "cars", "truck", "bus", "vehicle",
+      "van", "bike", "bicycle", "motorcycle", "motorbike"};
+  double saliency_blur_sigma = 1.0;   // saliency: Gaussian smoothing of the infrared, pixels
+  double saliency_threshold_k = 2.0;  // saliency: hot = above max(Otsu, mean + k std)
+  int64_t saliency_open = 1;          // saliency: opening radius (removes speckle), pixels
+  int64_t saliency_close = 3;         // saliency: closing radius (fills holes), pixels
+  double saliency_min_area = 2e-4;    // saliency: smallest target, fraction of the image
 };
 
 struct OutputConfig {              // YAML section `output`

@@ -1,0 +1,140 @@
+#include "tesg/sig/sig_cache.h"
+
+#include <torch/torch.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "tesg/error.h"
+#include "tesg/io/atomic_file.h"
+#include "tesg/io/image.h"
+
+namespace tesg::sig {
+namespace fs = std::filesystem;
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\', out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string manifest_text(const std::string& fingerprint) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "format" << YAML::Value << kSigCacheFormat
+      << YAML::Key << "settings" << YAML::Value << fingerprint << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace
+
+std::string sig_fingerprint(const SigConfig& c) {
+  std::ostringstream s;
+  s << "masker=" << c.masker;
+  if (c.masker == "saliency") {
+    s << "(blur_sigma=" << c.saliency_blur_sigma << ",threshold_k=" << c.saliency_threshold_k
+      << ",open=" << c.saliency_open << ",close=" << c.saliency_close
+      << ",min_area=" << c.saliency_min_area << ")";
+  } else if (c.masker == "file") {
+    s << "(" << c.masks_dir << ")";
+  }
+  s << " captioner=" << c.captioner;
+  if (c.captioner == "file") s << "(" << c.captions_file << ")";
+  s << " text_encoder=" << c.text_encoder;
+  return s.str();
+}
+
+SigCache::SigCache(std::string dir, std::string fingerprint, bool create)
+    : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)) {
+  const auto manifest = fs::path(dir_) / "manifest.yaml";
+  if (!fs::exists(manifest)) {
+    if (!create) throw DataError(dir_ + ": not a SIG cache (no manifest.yaml; make one with tesg-sig)");
+    fs::create_directories(fs::path(dir_) / "masks");
+    fs::create_directories(fs::path(dir_) / "text");
+    io::write_file_atomically(manifest.string(), manifest_text(fingerprint_));
+    return;
+  }
+  YAML::Node node;
+  try {
+    node = YAML::LoadFile(manifest.string());
+  } catch (const YAML::Exception& e) {
+    throw DataError(manifest.string() + ": unreadable manifest: " + e.msg);
+  }
+  if (!node["format"] || node["format"].as<int64_t>(-1) != kSigCacheFormat) {
+    throw DataError(manifest.string() + ": unsupported SIG cache format");
+  }
+  const auto made_with = node["settings"].as<std::string>("");
+  if (made_with != fingerprint_) {
+    throw DataError(dir_ + ": SIG cache made with '" + made_with + "', but the config asks for '" +
+                    fingerprint_ + "' (remake it with tesg-sig, or point sig.cache elsewhere)");
+  }
+}
+
+std::string SigCache::path(const std::string& sub, const std::string& stem,
+                           const std::string& ext) const {
+  return (fs::path(dir_) / sub / (stem + ext)).string();
+}
+
+bool SigCache::has_mask(const std::string& stem) const {
+  return fs::exists(path("masks", stem, ".png"));
+}
+
+void SigCache::write_mask(const std::string& stem, const torch::Tensor& mask) const {
+  io::write_png(path("masks", stem, ".png"), mask);
+}
+
+torch::Tensor SigCache::read_mask(const std::string& stem, int64_t h, int64_t w) const {
+  const auto file = path("masks", stem, ".png");
+  if (!fs::exists(file)) throw DataError(file + ": no mask for pair '" + stem + "' in the SIG cache");
+  const auto mask = io::read_infrared(file);
+  if (mask.size(1) != h || mask.size(2) != w) {
+    throw DataError(file + ": mask " + std::to_string(mask.size(2)) + "x" +
+                    std::to_string(mask.size(1)) + " != pair " + std::to_string(w) + "x" +
+                    std::to_string(h));
+  }
+  return (mask > 0.5).to(torch::kFloat32);
+}
+
+bool SigCache::has_text(const std::string& stem) const {
+  return fs::exists(path("text", stem, ".pt"));
+}
+
+void SigCache::write_text(const std::string& stem, const torch::Tensor& ft) const {
+  const auto half = ft.detach().to(torch::kCPU, torch::kHalf).contiguous();
+  io::write_atomically(path("text", stem, ".pt"),
+                       [&](const std::string& temp) { torch::save(half, temp); });
+}
+
+torch::Tensor SigCache::read_text(const std::string& stem) const {
+  const auto file = path("text", stem, ".pt");
+  if (!fs::exists(file)) throw DataError(file + ": no text semantics for pair '" + stem + "'");
+  torch::Tensor ft;
+  try {
+    torch::load(ft, file);
+  } catch (const c10::Error&) {
+    throw DataError(file + ": unreadable text semantics (corrupt file)");
+  }
+  return ft.to(torch::kFloat32);
+}
+
+void SigCache::write_captions(const std::vector<CaptionRecord>& records) const {
+  std::string text;
+  for (const auto& r : records) {
+    text += "{\"stem\": \"" + json_escape(r.stem) + "\", \"caption\": \"" + json_escape(r.caption) +
+            "\", \"caption_without_keyword\": \"" + json_escape(r.caption_without_keyword) +
+            "\", \"keyword\": \"" + json_escape(r.keyword) + "\", \"backends\": \"" +
+            json_escape(fingerprint_) + "\"}\n";
+  }
+  io::write_file_atomically((fs::path(dir_) / "captions.jsonl").string(), text);
+}
+
+}  // namespace tesg::sig
