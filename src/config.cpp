@@ -232,6 +232,10 @@ const std::vector<Field<TrainConfig>>& train_fields() {
       field("seed", &T::seed, non_negative<int64_t>()),
       field("deterministic", &T::deterministic),
       field("val_every", &T::val_every, non_negative<int64_t>()),
+      field("best_metric", &T::best_metric, one_of({"EN", "SD", "SF", "AG", "MI", "SCD", "VIF",
+                                                   "Qabf", "SSIM", "CC"})),
+      field("max_nan_steps", &T::max_nan_steps, positive<int64_t>()),
+      field("dist_timeout_s", &T::dist_timeout_s, positive<int64_t>()),
       field("threads", &T::threads, non_negative<int64_t>()),
       field("device", &T::device, device_name()),
   };

@@ -55,6 +55,9 @@ struct TrainConfig {               // YAML section `train`
   int64_t seed = 0;                // seed for weights, crops, flips and shuffling
   bool deterministic = false;      // deterministic kernels (slower)
   int64_t val_every = 5;           // validate every N epochs (0 = never)
+  std::string best_metric = "VIF"; // validation metric that picks best.pt (higher is better)
+  int64_t max_nan_steps = 10;      // abort after this many non-finite losses in a row
+  int64_t dist_timeout_s = 1800;   // data-parallel collectives fail after this (covers validation)
   int64_t threads = 0;             // intra-op CPU threads per process, 0 = all cores
   std::string device = "cpu";      // cpu | cuda | cuda:N
 };

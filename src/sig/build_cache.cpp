@@ -13,7 +13,7 @@
 #include "tesg/io/image.h"
 #include "tesg/progress.h"
 #include "tesg/sig/keyword.h"
-#include "tesg/sig/saliency_masker.h"
+#include "tesg/sig/masker.h"
 #include "tesg/sig/sig_cache.h"
 
 namespace tesg::sig {
@@ -50,32 +50,6 @@ std::map<std::string, std::string> read_captions_file(const std::string& path) {
     captions[line.substr(0, tab)] = line.substr(tab + 1);
   }
   return captions;
-}
-
-SaliencyOptions saliency_options(const SigConfig& c) {
-  SaliencyOptions o;
-  o.blur_sigma = c.saliency_blur_sigma;
-  o.threshold_k = c.saliency_threshold_k;
-  o.open_radius = static_cast<int>(c.saliency_open);
-  o.close_radius = static_cast<int>(c.saliency_close);
-  o.min_area = c.saliency_min_area;
-  return o;
-}
-
-torch::Tensor make_mask(const SigConfig& c, const data::FusionSample& sample) {
-  if (c.masker == "saliency") return saliency_mask(sample.ir, saliency_options(c));
-  if (c.masker == "none") return torch::zeros_like(sample.ir);
-  // masker file: <masks_dir>/<stem>.<any image extension>, non-zero = target
-  for (const auto& entry : fs::directory_iterator(c.masks_dir)) {
-    if (entry.path().stem() == sample.stem && data::is_image_file(entry.path().string())) {
-      const auto mask = io::read_infrared(entry.path().string());
-      if (mask.sizes() != sample.ir.sizes()) {
-        throw DataError(entry.path().string() + ": mask size differs from the pair's");
-      }
-      return (mask > 0).to(torch::kFloat32);
-    }
-  }
-  throw DataError(c.masks_dir + ": no mask file for pair '" + sample.stem + "'");
 }
 
 }  // namespace

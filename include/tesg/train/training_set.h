@@ -1,0 +1,41 @@
+#pragma once
+// The training pairs with their SIG inputs, held in memory as 8-bit, and the deterministic
+// batches drawn from them.
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+#include "tesg/config.h"
+
+namespace tesg::train {
+
+struct Batch {
+  torch::Tensor vi, ir, mask;  ///< [B,3,h,w], [B,1,h,w], [B,1,h,w] float
+  torch::Tensor ft;            ///< [B,L,D] or undefined (the model's null text)
+};
+
+class TrainingSet {
+ public:
+  /// Loads every pair of `config.data.train` with its mask (from `config.sig.cache` when set,
+  /// else the weight-free masker) and text semantics (cache only). Unreadable or mismatched
+  /// pairs go to problems(); throws DataError when no pair is usable.
+  explicit TrainingSet(const Config& config);
+
+  int64_t size() const { return static_cast<int64_t>(images_.size()); }
+  const std::vector<std::string>& problems() const { return problems_; }
+
+  /// Global batch `index` of `epoch`, items [first, first + count) of it: random crops and flips
+  /// from a generator seeded by (seed, epoch, item), so any split over ranks sees the same data.
+  Batch batch(int64_t epoch, int64_t index, int64_t first, int64_t count) const;
+  /// Optimizer steps per epoch: full global batches only.
+  int64_t steps_per_epoch() const;
+
+ private:
+  Config config_;
+  std::vector<torch::Tensor> images_;  ///< per pair [5,H,W] uint8: vi RGB, ir, mask (0/255)
+  std::vector<torch::Tensor> texts_;   ///< per pair [L,D] or undefined
+  std::vector<std::string> problems_;
+};
+
+}  // namespace tesg::train

@@ -1,0 +1,118 @@
+#include "tesg/train/data_parallel.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "tesg/error.h"
+
+namespace tesg::train {
+namespace {
+
+constexpr int64_t kBucketBytes = 25 << 20;  // as DistributedDataParallel's default bucket
+
+std::string env(const char* name, const char* fallback = nullptr) {
+  const char* value = std::getenv(name);
+  if (value && *value) return value;
+  if (fallback) return fallback;
+  throw Error(std::string("data-parallel training needs the environment variable ") + name);
+}
+
+int env_int(const char* name, const char* fallback = nullptr) {
+  const auto text = env(name, fallback);
+  try {
+    size_t used = 0;
+    const int value = std::stoi(text, &used);
+    if (used == text.size()) return value;
+  } catch (const std::exception&) {
+  }
+  throw Error(std::string(name) + "=" + text + ": expected an integer");
+}
+
+}  // namespace
+
+struct DataParallel::Impl {
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+};
+
+DataParallel::DataParallel(std::unique_ptr<Impl> impl, int rank, int world_size)
+    : impl_(std::move(impl)), rank_(rank), world_size_(world_size) {}
+
+DataParallel::~DataParallel() = default;
+
+std::unique_ptr<DataParallel> DataParallel::from_environment(std::chrono::milliseconds timeout) {
+  const int world = env_int("WORLD_SIZE", "1");
+  if (world <= 1) return nullptr;
+  const int rank = env_int("RANK");
+  if (rank < 0 || rank >= world) {
+    throw Error("RANK=" + std::to_string(rank) + " is outside WORLD_SIZE=" + std::to_string(world));
+  }
+  const auto host = env("MASTER_ADDR", "127.0.0.1");
+  c10d::TCPStoreOptions store_options;
+  store_options.port = static_cast<uint16_t>(env_int("MASTER_PORT", "29500"));
+  store_options.isServer = rank == 0;
+  store_options.numWorkers = static_cast<size_t>(world);
+  store_options.timeout = timeout;
+  auto impl = std::make_unique<Impl>();
+  try {
+    auto store = c10::make_intrusive<c10d::TCPStore>(host, store_options);
+    auto options = c10d::ProcessGroupGloo::Options::create(timeout);
+    options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+    impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world, options);
+  } catch (const std::exception& e) {
+    throw Error("rank " + std::to_string(rank) + ": rendezvous at " + host + ":" +
+                std::to_string(store_options.port) + " failed: " + one_line(e));
+  }
+  return std::unique_ptr<DataParallel>(new DataParallel(std::move(impl), rank, world));
+}
+
+void DataParallel::broadcast(const std::vector<torch::Tensor>& tensors) {
+  torch::NoGradGuard no_grad;
+  for (const auto& t : tensors) {
+    std::vector<at::Tensor> one = {t.data()};
+    impl_->group->broadcast(one)->wait();
+  }
+}
+
+void DataParallel::average_gradients(const std::vector<torch::Tensor>& parameters) {
+  torch::NoGradGuard no_grad;
+  // Gradients are flattened bucket by bucket, reduced, and copied back in the same order.
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : parameters) {
+    if (p.grad().defined()) grads.push_back(p.grad());
+  }
+  size_t start = 0;
+  while (start < grads.size()) {
+    size_t end = start;
+    int64_t size = 0;
+    while (end < grads.size() && (end == start || size + grads[end].nbytes() <= kBucketBytes)) {
+      size += static_cast<int64_t>(grads[end].nbytes());
+      ++end;
+    }
+    std::vector<torch::Tensor> views;
+    for (size_t i = start; i < end; ++i) views.push_back(grads[i].reshape(-1));
+    std::vector<at::Tensor> flat = {torch::cat(views)};
+    impl_->group->allreduce(flat)->wait();
+    flat[0].div_(world_size_);
+    int64_t offset = 0;
+    for (size_t i = start; i < end; ++i) {
+      const int64_t n = grads[i].numel();
+      grads[i].copy_(flat[0].narrow(0, offset, n).view_as(grads[i]));
+      offset += n;
+    }
+    start = end;
+  }
+}
+
+double DataParallel::sum(double value) {
+  std::vector<at::Tensor> t = {torch::tensor({value}, torch::kFloat64)};
+  impl_->group->allreduce(t)->wait();
+  return t[0].item<double>();
+}
+
+void DataParallel::barrier() { impl_->group->barrier()->wait(); }
+
+}  // namespace tesg::train

@@ -1,0 +1,175 @@
+#include "tesg/train/trainer.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "tesg/error.h"
+#include "tesg/io/atomic_file.h"
+#include "tesg/model_factory.h"
+#include "tesg/progress.h"  // format_duration
+#include "tesg/sig/sig_cache.h"
+#include "tesg/train/checkpoint.h"
+#include "tesg/train/data_parallel.h"
+#include "tesg/train/lr_schedule.h"
+#include "tesg/train/training_set.h"
+#include "tesg/train/validation.h"
+
+namespace tesg::train {
+namespace fs = std::filesystem;
+namespace {
+
+const char* const kLogHeader = "step,epoch,lr,loss,intensity,ssim_vi,ssim_ir,color,grad,images_per_s\n";
+
+void append_line(const std::string& path, const std::string& header, const std::string& line) {
+  const bool fresh = !fs::exists(path);
+  std::ofstream out(path, std::ios::app);
+  if (fresh) out << header;
+  out << line;
+}
+
+void set_lr(torch::optim::AdamW& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) {
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+  }
+}
+
+// Everything a step reports.
+struct StepResult {
+  nn::FusionLossTerms terms;
+  bool finite = true;
+};
+
+}  // namespace
+
+TrainSummary train(const Config& config, const TrainOptions& options, DataParallel* dp) {
+  const auto& tc = config.train;
+  const int rank = dp ? dp->rank() : 0, world = dp ? dp->world_size() : 1;
+  const bool lead = rank == 0;
+  if (tc.batch % world != 0) {
+    throw ConfigError("train.batch: " + std::to_string(tc.batch) + " is not divisible by the " +
+                      std::to_string(world) + " ranks");
+  }
+  const auto dir = fs::path(config.output.dir);
+  if (lead) {
+    fs::create_directories(dir);
+    io::write_file_atomically((dir / "config.yaml").string(), to_yaml(config));
+  }
+  TrainingSet data(config);
+  if (lead) {
+    for (const auto& p : data.problems()) spdlog::warn("{}", p);
+  }
+  torch::manual_seed(static_cast<uint64_t>(tc.seed));
+  nn::TeSG model(model_options(config.model));
+  torch::optim::AdamW optimizer(model->parameters(),
+                                torch::optim::AdamWOptions(tc.lr).weight_decay(tc.weight_decay));
+  const auto loss_opts = loss_options(config.loss);
+  CheckpointInfo info;
+  info.config_yaml = to_yaml(config);
+  info.sig_backends = sig::sig_fingerprint(config.sig);
+  if (!options.resume.empty()) {
+    info.step = load_checkpoint(options.resume, *model, &optimizer).step;
+    if (lead) spdlog::info("resumed from {} at step {}", options.resume, info.step);
+  }
+  if (dp) dp->broadcast(model->parameters());
+
+  const int64_t per_rank = tc.batch / world, spe = data.steps_per_epoch();
+  const int64_t total = tc.epochs * spe;
+  double best = -std::numeric_limits<double>::infinity();
+  TrainSummary summary;
+  int64_t bad_in_row = 0, run_steps = 0;
+  auto last_log = std::chrono::steady_clock::now();
+  int64_t images_since_log = 0;
+
+  auto save_state = [&] {
+    if (!lead) return;
+    info.epoch = info.step / spe;
+    save_checkpoint((dir / "last.pt").string(), *model, &optimizer, info);
+  };
+
+  model->train();
+  while (info.step < total) {
+    const int64_t epoch = info.step / spe, index = info.step % spe;
+    const auto batch = data.batch(epoch, index, rank * per_rank, per_rank);
+    const double lr = scheduled_lr(tc, info.step, spe);
+    set_lr(optimizer, lr);
+    optimizer.zero_grad();
+    StepResult r;
+    r.terms = nn::fusion_loss(model(batch.vi, batch.ir, batch.mask, batch.ft), batch.vi, batch.ir,
+                              loss_opts);
+    if (options.nan_steps.count(info.step)) r.terms.total = r.terms.total * NAN;
+    r.finite = std::isfinite(r.terms.total.item<double>());
+    if (dp) r.finite = dp->sum(r.finite ? 0.0 : 1.0) == 0;  // every rank skips together
+    if (r.finite) {
+      r.terms.total.backward();
+      if (dp) dp->average_gradients(model->parameters());
+      if (tc.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), tc.grad_clip);
+      optimizer.step();
+      bad_in_row = 0;
+      summary.last_loss = r.terms.total.item<double>();
+    } else {
+      ++summary.skipped_steps;
+      if (lead) spdlog::warn("step {}: non-finite loss, step skipped ({} in a row)", info.step, bad_in_row + 1);
+      if (++bad_in_row >= tc.max_nan_steps) {
+        save_state();
+        throw Error("training stopped: " + std::to_string(bad_in_row) +
+                    " non-finite losses in a row (train.max_nan_steps); lower train.lr?");
+      }
+    }
+    ++info.step, ++run_steps;
+    images_since_log += tc.batch;
+
+    if (lead && (info.step % config.output.log_interval == 0 || info.step == total)) {
+      const auto now = std::chrono::steady_clock::now();
+      const double seconds = std::chrono::duration<double>(now - last_log).count();
+      const double rate = images_since_log / std::max(seconds, 1e-9);
+      last_log = now, images_since_log = 0;
+      const auto& t = r.terms;
+      const double eta = static_cast<double>(total - info.step) * tc.batch / std::max(rate, 1e-9);
+      spdlog::info("epoch {}/{} step {}/{} loss {:.4f} (int {:.4f} ssim_vi {:.4f} ssim_ir {:.4f} "
+                   "color {:.4f} grad {:.4f}) lr {:.2e} {:.1f} img/s eta {}",
+                   epoch + 1, tc.epochs, info.step, total, t.total.item<double>(),
+                   t.intensity.item<double>(), t.ssim_vi.item<double>(), t.ssim_ir.item<double>(),
+                   t.color.item<double>(), t.grad.item<double>(), lr, rate, format_duration(eta));
+      append_line((dir / "log.csv").string(), kLogHeader,
+                  fmt::format("{},{},{},{},{},{},{},{},{},{}\n", info.step, epoch + 1, lr,
+                              t.total.item<double>(), t.intensity.item<double>(),
+                              t.ssim_vi.item<double>(), t.ssim_ir.item<double>(),
+                              t.color.item<double>(), t.grad.item<double>(), rate));
+    }
+    const bool epoch_done = info.step % spe == 0;
+    const int64_t epochs_done = info.step / spe;
+    if (epoch_done && (epochs_done % config.output.save_every == 0 || info.step == total)) {
+      save_state();
+    }
+    if (lead && epoch_done && !config.data.val.empty() && tc.val_every > 0 &&
+        (epochs_done % tc.val_every == 0 || info.step == total)) {
+      const auto scores = validate(model, config);
+      std::string line = std::to_string(epochs_done), header = "epoch";
+      for (const auto& [name, value] : scores) line += "," + std::to_string(value), header += "," + name;
+      append_line((dir / "val.csv").string(), header + "\n", line + "\n");
+      spdlog::info("validation after epoch {}: {} = {:.4f}", epochs_done, tc.best_metric,
+                   scores.at(tc.best_metric));
+      if (scores.at(tc.best_metric) > best) {
+        best = scores.at(tc.best_metric);
+        save_checkpoint((dir / "best.pt").string(), *model, nullptr, info);
+      }
+    }
+    if (dp && epoch_done) dp->barrier();  // ranks wait for rank 0's checkpoint and validation
+    if (options.stop_after_steps > 0 && run_steps >= options.stop_after_steps) {
+      save_state();
+      summary.steps = info.step;
+      return summary;
+    }
+  }
+  if (lead) save_checkpoint((dir / "model.pt").string(), *model, nullptr, info);
+  summary.steps = info.step;
+  return summary;
+}
+
+}  // namespace tesg::train

@@ -1,0 +1,87 @@
+#include "tesg/train/training_set.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "tesg/data/augment.h"
+#include "tesg/data/fusion_sample.h"
+#include "tesg/data/pair_discovery.h"
+#include "tesg/error.h"
+#include "tesg/sig/masker.h"
+#include "tesg/sig/sig_cache.h"
+
+namespace tesg::train {
+namespace {
+
+torch::Tensor to_bytes(const torch::Tensor& t) {
+  return t.mul(255).round().clamp(0, 255).to(torch::kUInt8);
+}
+
+// Order of the pairs in `epoch`: the same permutation on every rank.
+std::vector<int64_t> epoch_order(int64_t n, int64_t seed, int64_t epoch) {
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(static_cast<uint64_t>(seed) * 1000003u + static_cast<uint64_t>(epoch));
+  std::shuffle(order.begin(), order.end(), rng);
+  return order;
+}
+
+}  // namespace
+
+TrainingSet::TrainingSet(const Config& config) : config_(config) {
+  std::unique_ptr<sig::SigCache> cache;
+  if (!config.sig.cache.empty()) {
+    cache = std::make_unique<sig::SigCache>(config.sig.cache, sig::sig_fingerprint(config.sig),
+                                            /*create=*/false);
+  }
+  for (const auto& dir : config.data.train) {
+    const auto set = data::find_pairs(dir, config.data.split);
+    problems_.insert(problems_.end(), set.problems.begin(), set.problems.end());
+    for (const auto& pair : set.pairs) {
+      try {
+        auto sample = data::load_pair(pair);
+        const auto mask = cache ? cache->read_mask(pair.stem, sample.ir.size(1), sample.ir.size(2))
+                                : sig::make_mask(config.sig, sample);
+        images_.push_back(torch::cat({to_bytes(sample.vi), to_bytes(sample.ir), to_bytes(mask)}, 0));
+        texts_.push_back(cache && config.sig.text_encoder != "none" ? cache->read_text(pair.stem)
+                                                                   : torch::Tensor());
+      } catch (const Error& e) {
+        problems_.push_back(e.what());
+      }
+    }
+  }
+  if (images_.empty()) throw DataError("data.train: no usable training pairs");
+  if (size() < config.train.batch) {
+    throw DataError("data.train: " + std::to_string(size()) + " pairs, fewer than one batch of " +
+                    std::to_string(config.train.batch));
+  }
+}
+
+int64_t TrainingSet::steps_per_epoch() const { return size() / config_.train.batch; }
+
+Batch TrainingSet::batch(int64_t epoch, int64_t index, int64_t first, int64_t count) const {
+  const auto order = epoch_order(size(), config_.train.seed, epoch);
+  std::vector<torch::Tensor> vi, ir, mask, ft;
+  for (int64_t k = first; k < first + count; ++k) {
+    const int64_t position = index * config_.train.batch + k;
+    std::mt19937_64 rng(static_cast<uint64_t>(config_.train.seed) * 7919u +
+                        static_cast<uint64_t>(epoch) * 104729u + static_cast<uint64_t>(position));
+    const auto& bytes = images_[static_cast<size_t>(order[static_cast<size_t>(position)])];
+    data::FusionSample s{"", bytes.narrow(0, 0, 3), bytes.narrow(0, 3, 1), bytes.narrow(0, 4, 1), {}};
+    s = data::random_flip(data::random_crop(s, config_.data.crop, rng), config_.data.hflip,
+                          config_.data.vflip, rng);
+    vi.push_back(s.vi.to(torch::kFloat32).div(255));
+    ir.push_back(s.ir.to(torch::kFloat32).div(255));
+    mask.push_back(s.mask.to(torch::kFloat32).div(255));
+    const auto& text = texts_[static_cast<size_t>(order[static_cast<size_t>(position)])];
+    if (text.defined()) ft.push_back(text);
+  }
+  Batch b{torch::stack(vi), torch::stack(ir), torch::stack(mask), {}};
+  if (!ft.empty()) b.ft = torch::stack(ft);
+  return b;
+}
+
+}  // namespace tesg::train

@@ -1,0 +1,161 @@
+#include "tesg/train/trainer.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "support.h"
+#include "tesg/error.h"
+#include "tesg/io/image.h"
+#include "tesg/model_factory.h"
+#include "tesg/train/checkpoint.h"
+#include "tesg/train/lr_schedule.h"
+
+namespace tesg::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// `pairs` random 40x40 pairs with a bright square each, in dir/ir and dir/vi.
+void write_dataset(const std::string& dir, int pairs) {
+  fs::create_directories(dir + "/ir");
+  fs::create_directories(dir + "/vi");
+  for (int i = 0; i < pairs; ++i) {
+    auto ir = torch::rand({1, 40, 40}) * 0.3;
+    ir.narrow(1, 5 + i, 10).narrow(2, 8, 10).fill_(0.9);
+    io::write_png(dir + "/ir/p" + std::to_string(i) + ".png", ir);
+    io::write_png(dir + "/vi/p" + std::to_string(i) + ".png", torch::rand({3, 40, 40}));
+  }
+}
+
+Config tiny_config(const std::string& data, const std::string& out) {
+  Config c = parse_config(
+      "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8, text_heads: 2,"
+      " null_text_tokens: 4}\n"
+      "data: {crop: 24}\n"
+      "train: {epochs: 3, batch: 4, lr: 1.0e-3, val_every: 0, seed: 3}\n"
+      "output: {log_interval: 1}\n",
+      "tiny.yaml");
+  c.data.train = {data};
+  c.output.dir = out;
+  return c;
+}
+
+std::vector<torch::Tensor> final_weights(const Config& c, const std::string& file) {
+  nn::TeSG model(model_options(c.model));
+  load_checkpoint(file, *model);
+  return model->parameters();
+}
+
+void expect_same(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b,
+                 double tolerance) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(a[i], b[i], tolerance, tolerance)) << "parameter " << i;
+  }
+}
+
+TEST(LrScheduleTest, WarmsUpLinearlyThenDecaysToZero) {
+  TrainConfig c;
+  c.epochs = 10, c.lr = 1e-3, c.warmup_epochs = 1, c.warmup_factor = 1e-3, c.poly_power = 0.9;
+  const int64_t spe = 20;
+  EXPECT_DOUBLE_EQ(scheduled_lr(c, 0, spe), 1e-6);
+  EXPECT_NEAR(scheduled_lr(c, 10, spe), 1e-3 * (1e-3 + 0.999 * 0.5), 1e-15);
+  EXPECT_DOUBLE_EQ(scheduled_lr(c, 20, spe), 1e-3);
+  EXPECT_NEAR(scheduled_lr(c, 110, spe), 1e-3 * std::pow(0.5, 0.9), 1e-15);
+  EXPECT_DOUBLE_EQ(scheduled_lr(c, 200, spe), 0.0);
+  for (int64_t s = 21; s < 200; ++s) EXPECT_LT(scheduled_lr(c, s, spe), scheduled_lr(c, s - 1, spe));
+}
+
+TEST(TrainerTest, InterruptedAndResumedRunEqualsUninterruptedRun) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);  // 2 steps per epoch, 6 in all
+  const auto straight = tiny_config(dir / "data", dir / "straight");
+  EXPECT_EQ(train(straight, {}).steps, 6);
+
+  const auto split = tiny_config(dir / "data", dir / "split");
+  TrainOptions first;
+  first.stop_after_steps = 3;  // mid-epoch
+  EXPECT_EQ(train(split, first).steps, 3);
+  TrainOptions second;
+  second.resume = dir / "split/last.pt";
+  EXPECT_EQ(train(split, second).steps, 6);
+  expect_same(final_weights(straight, dir / "straight/model.pt"),
+              final_weights(split, dir / "split/model.pt"), 0.0);
+  EXPECT_TRUE(fs::exists(dir / "split/config.yaml"));
+  EXPECT_TRUE(fs::exists(dir / "split/log.csv"));
+}
+
+TEST(TrainerTest, NonFiniteLossIsSkippedAndCounted) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);
+  TrainOptions options;
+  options.nan_steps = {2};
+  const auto summary = train(tiny_config(dir / "data", dir / "run"), options);
+  EXPECT_EQ(summary.steps, 6);
+  EXPECT_EQ(summary.skipped_steps, 1);
+  for (const auto& p : final_weights(tiny_config(dir / "data", dir / "run"), dir / "run/model.pt")) {
+    EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+  }
+}
+
+TEST(TrainerTest, TooManyNonFiniteLossesInARowStopTheRun) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);
+  auto config = tiny_config(dir / "data", dir / "run");
+  config.train.max_nan_steps = 2;
+  TrainOptions options;
+  options.nan_steps = {1, 2};
+  EXPECT_THROW_WITH(train(config, options), Error, "2 non-finite losses in a row");
+  EXPECT_TRUE(fs::exists(dir / "run/last.pt"));  // nothing already learned is lost
+}
+
+std::pair<int, std::string> run_train(const std::string& args) {
+  const std::string command = std::string(TESG_TRAIN_BIN) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
+  return {WEXITSTATUS(::pclose(pipe)), output};
+}
+
+TEST(TrainerTest, TwoGlooRanksOfFourEqualOneRankOfEight) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);  // batch 8: one step per epoch, 3 steps
+  std::ofstream(dir / "c.yaml") << "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8,"
+                                   " text_heads: 2, null_text_tokens: 4}\n"
+                                   "data: {crop: 24, train: [" << dir / "data" << "]}\n"
+                                   "train: {epochs: 3, batch: 8, lr: 1.0e-3, val_every: 0,"
+                                   " threads: 1}\n";
+  auto [code, out] = run_train("--config " + dir / "c.yaml" + " --set output.dir=" + dir / "one");
+  ASSERT_EQ(code, 0) << out;
+  std::tie(code, out) = run_train("--config " + dir / "c.yaml" + " --set output.dir=" + dir / "two" +
+                                  " --nproc 2");
+  ASSERT_EQ(code, 0) << out;
+  const auto config = tiny_config(dir / "data", dir / "one");
+  // Float sums in another order (two half-batch means averaged): 1e-5 as the issue asks.
+  expect_same(final_weights(config, dir / "one/model.pt"), final_weights(config, dir / "two/model.pt"),
+              1e-5);
+}
+
+TEST(TrainerTest, CliRefusesBadConfigAndCorruptCheckpoint) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 4);
+  std::ofstream(dir / "bad.yaml") << "train:\n  epohcs: 3\n";
+  auto [code, out] = run_train("--config " + dir / "bad.yaml");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("bad.yaml:2: train.epohcs: unknown key (did you mean train.epochs?)"),
+            std::string::npos) << out;
+  std::ofstream(dir / "ok.yaml") << "data: {train: [" << dir / "data" << "]}\n"
+                                    "train: {batch: 4}\noutput: {dir: " << dir / "run" << "}\n";
+  std::ofstream(dir / "junk.pt") << "junk";
+  std::tie(code, out) = run_train("--config " + dir / "ok.yaml" + " --resume " + dir / "junk.pt");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("junk.pt: not a readable checkpoint"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace tesg::train
