@@ -64,6 +64,8 @@ CheckpointInfo read_info(torch::serialize::InputArchive& archive, const std::str
   info.config_yaml = read_string(archive, "meta.config_yaml");
   info.sig_backends = read_string(archive, "meta.sig_backends");
   info.trainer_rng = read_string(archive, "meta.trainer_rng");
+  c10::IValue best;
+  if (archive.try_read("meta.best_value", best) && best.isDouble()) info.best_value = best.toDouble();
   return info;
 }
 
@@ -105,6 +107,7 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   archive.write("meta.config_yaml", c10::IValue(info.config_yaml));
   archive.write("meta.sig_backends", c10::IValue(info.sig_backends));
   archive.write("meta.trainer_rng", c10::IValue(info.trainer_rng));
+  archive.write("meta.best_value", c10::IValue(info.best_value));
   for (const auto& [name, tensor] : named_state(model)) {
     archive.write(kModelPrefix + name, tensor.detach().to(torch::kCPU));
   }

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
@@ -15,6 +14,7 @@
 #include "tesg/progress.h"  // format_duration
 #include "tesg/sig/sig_cache.h"
 #include "tesg/train/checkpoint.h"
+#include "tesg/train/curves.h"
 #include "tesg/train/data_parallel.h"
 #include "tesg/train/lr_schedule.h"
 #include "tesg/train/training_set.h"
@@ -73,14 +73,15 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   info.config_yaml = to_yaml(config);
   info.sig_backends = sig::sig_fingerprint(config.sig);
   if (!options.resume.empty()) {
-    info.step = load_checkpoint(options.resume, *model, &optimizer).step;
+    const auto resumed = load_checkpoint(options.resume, *model, &optimizer);
+    info.step = resumed.step;
+    info.best_value = resumed.best_value;
     if (lead) spdlog::info("resumed from {} at step {}", options.resume, info.step);
   }
   if (dp) dp->broadcast(model->parameters());
 
   const int64_t per_rank = tc.batch / world, spe = data.steps_per_epoch();
   const int64_t total = tc.epochs * spe;
-  double best = -std::numeric_limits<double>::infinity();
   TrainSummary summary;
   int64_t bad_in_row = 0, run_steps = 0;
   auto last_log = std::chrono::steady_clock::now();
@@ -155,10 +156,14 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       append_line((dir / "val.csv").string(), header + "\n", line + "\n");
       spdlog::info("validation after epoch {}: {} = {:.4f}", epochs_done, tc.best_metric,
                    scores.at(tc.best_metric));
-      if (scores.at(tc.best_metric) > best) {
-        best = scores.at(tc.best_metric);
+      if (scores.at(tc.best_metric) > info.best_value) {
+        info.best_value = scores.at(tc.best_metric);
         save_checkpoint((dir / "best.pt").string(), *model, nullptr, info);
       }
+    }
+    if (lead && epoch_done) {
+      write_curves_png((dir / "log.csv").string(), (dir / "val.csv").string(),
+                       (dir / "curves.png").string());
     }
     if (dp && epoch_done) dp->barrier();  // ranks wait for rank 0's checkpoint and validation
     if (options.stop_after_steps > 0 && run_steps >= options.stop_after_steps) {

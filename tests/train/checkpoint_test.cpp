@@ -39,6 +39,7 @@ TEST(CheckpointTest, WeightsRoundTripExactly) {
   CheckpointInfo info;
   info.config_yaml = "model: {channels: 8}\n";
   info.sig_backends = "masker=saliency";
+  info.best_value = 0.75;
   save_checkpoint(dir / "w.pt", *model, nullptr, info);
   nn::TeSG fresh(small_model());
   EXPECT_FALSE(same_parameters(model, fresh));
@@ -47,6 +48,7 @@ TEST(CheckpointTest, WeightsRoundTripExactly) {
   EXPECT_EQ(loaded.kind, "weights");
   EXPECT_EQ(loaded.config_yaml, info.config_yaml);
   EXPECT_EQ(loaded.sig_backends, "masker=saliency");
+  EXPECT_EQ(loaded.best_value, 0.75);
   EXPECT_EQ(read_checkpoint_info(dir / "w.pt").kind, "weights");
 }
 

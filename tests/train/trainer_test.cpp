@@ -87,6 +87,7 @@ TEST(TrainerTest, InterruptedAndResumedRunEqualsUninterruptedRun) {
               final_weights(split, dir / "split/model.pt"), 0.0);
   EXPECT_TRUE(fs::exists(dir / "split/config.yaml"));
   EXPECT_TRUE(fs::exists(dir / "split/log.csv"));
+  EXPECT_GT(io::read_image(dir / "split/curves.png").size(2), 800);  // two panels
 }
 
 TEST(TrainerTest, NonFiniteLossIsSkippedAndCounted) {

@@ -6,6 +6,7 @@
 #include <torch/optim/optimizer.h>
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace tesg::train {
@@ -20,6 +21,7 @@ struct CheckpointInfo {
   std::string config_yaml;       ///< the resolved config the model was built from
   std::string sig_backends;      ///< e.g. "masker=saliency captioner=none text_encoder=none"
   std::string trainer_rng;       ///< the trainer's own RNG state, as text
+  double best_value = -std::numeric_limits<double>::infinity();  ///< best validation so far
 };
 
 /// Writes `model` (parameters and buffers by name), the optimizer state when given (kind

@@ -24,7 +24,8 @@ struct TrainSummary {
 
 /// Trains TeSG as `config` says, writing into config.output.dir: config.yaml (resolved),
 /// last.pt (resumable, every output.save_every epochs and at the end), best.pt (weights with
-/// the best validation train.best_metric), model.pt (final weights), log.csv and val.csv.
+/// the best validation train.best_metric), model.pt (final weights), log.csv, val.csv and
+/// curves.png (refreshed every epoch).
 /// With `dp` the batch is split over its ranks; rank 0 alone logs and writes.
 TrainSummary train(const Config& config, const TrainOptions& options, DataParallel* dp = nullptr);
 
