@@ -55,6 +55,12 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     throw ConfigError("train.batch: " + std::to_string(tc.batch) + " is not divisible by the " +
                       std::to_string(world) + " ranks");
   }
+  if (tc.device != "cpu") {
+    throw ConfigError("train.device: '" + tc.device + "': training on CUDA is not implemented yet "
+                      "(use cpu)");
+  }
+  // Deterministic kernels where LibTorch has a choice (warn where it has none).
+  torch::globalContext().setDeterministicAlgorithms(tc.deterministic, /*warn_only=*/true);
   const auto dir = fs::path(config.output.dir);
   if (lead) {
     fs::create_directories(dir);

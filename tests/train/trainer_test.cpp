@@ -114,6 +114,14 @@ TEST(TrainerTest, TooManyNonFiniteLossesInARowStopTheRun) {
   EXPECT_TRUE(fs::exists(dir / "run/last.pt"));  // nothing already learned is lost
 }
 
+TEST(TrainerTest, RefusesDevicesItCannotTrainOn) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 4);
+  auto config = tiny_config(dir / "data", dir / "run");
+  config.train.device = "cuda";
+  EXPECT_THROW_WITH(train(config, {}), ConfigError, "train.device: 'cuda'");
+}
+
 std::pair<int, std::string> run_train(const std::string& args) {
   const std::string command = std::string(TESG_TRAIN_BIN) + " " + args + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
