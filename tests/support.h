@@ -2,9 +2,13 @@
 // Helpers shared by the tests.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 namespace tesg::test {
 
@@ -18,6 +22,19 @@ inline std::string shared_dir() {
 /// Path of a file under shared/data.
 inline std::string shared_data(const std::string& relative) {
   return shared_dir() + "/data/" + relative;
+}
+
+/// Exit code and combined stdout + stderr of a command.
+using CommandResult = std::pair<int, std::string>;
+
+/// Runs `binary args` through the shell, as a user would from a terminal.
+inline CommandResult run_command(const std::string& binary, const std::string& args) {
+  const std::string command = binary + " " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
+  return {WEXITSTATUS(::pclose(pipe)), output};
 }
 
 /// A fresh empty folder under the system temp dir, removed by the destructor.

@@ -17,19 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int exit_code;
-  std::string output;
-};
-
-Run run_eval(const std::string& args) {
-  const std::string command = std::string(TESG_EVAL_BIN) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WEXITSTATUS(status), output};
+test::CommandResult run_eval(const std::string& args) {
+  return test::run_command(TESG_EVAL_BIN, args);
 }
 
 std::string read_file(const std::string& path) {
@@ -59,11 +48,11 @@ class EvalCliTest : public testing::Test {
 
 TEST_F(EvalCliTest, WritesTablesForCompleteFolder) {
   for (const auto* stem : {"a", "b", "c"}) add_fused(stem);
-  const auto run = run_eval("--data " + dir / "data" + " --fused M=" + dir / "fused" +
+  auto [exit_code, output] = run_eval("--data " + dir / "data" + " --fused M=" + dir / "fused" +
                             " --metrics EN,SSIM,Qabf --out " + dir / "out");
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("| M | 3/3 |"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("M: 3 of 3 evaluated"), std::string::npos);
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_NE(output.find("| M | 3/3 |"), std::string::npos) << output;
+  EXPECT_NE(output.find("M: 3 of 3 evaluated"), std::string::npos);
   const auto csv = read_file(dir / "out/M_per_image.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "stem,EN,SSIM,Qabf");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
@@ -76,34 +65,35 @@ TEST_F(EvalCliTest, BadItemsAreNamedAndTheRestIsEvaluated) {
   add_fused("a");
   add_fused("b", 20, 32);                       // size mismatch
   std::ofstream(dir / "fused/c.png") << "junk";  // unreadable
-  const auto run = run_eval("--data " + dir / "data" + " --fused " + dir / "fused" +
+  auto [exit_code, output] = run_eval("--data " + dir / "data" + " --fused " + dir / "fused" +
                             " --metrics EN,SD");
-  EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_NE(run.output.find("fused: 1 of 3 evaluated"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("b.png: size mismatch: fused 32x20, infrared 32x24, visible 32x24"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("fused: " + dir / "fused/c.png: cannot decode image"),
-            std::string::npos) << run.output;
+  EXPECT_EQ(exit_code, 1) << output;
+  EXPECT_NE(output.find("fused: 1 of 3 evaluated"), std::string::npos) << output;
+  EXPECT_NE(output.find("b.png: size mismatch: fused 32x20, infrared 32x24, visible 32x24"), std::string::npos) << output;
+  EXPECT_NE(output.find("fused: " + dir / "fused/c.png: cannot decode image"),
+            std::string::npos) << output;
 }
 
 TEST_F(EvalCliTest, MissingFusedImageIsReported) {
   add_fused("a");
   add_fused("b");
-  const auto run = run_eval("--data " + dir / "data" + " --fused " + dir / "fused");
-  EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.output.find("no fused image for pair 'c'"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("2 of 3 evaluated"), std::string::npos);
+  auto [exit_code, output] = run_eval("--data " + dir / "data" + " --fused " + dir / "fused");
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_NE(output.find("no fused image for pair 'c'"), std::string::npos) << output;
+  EXPECT_NE(output.find("2 of 3 evaluated"), std::string::npos);
 }
 
 TEST_F(EvalCliTest, FatalErrorsGiveOneLineAndExitTwo) {
-  auto run = run_eval("--data " + dir / "nowhere" + " --fused " + dir / "data/vi");
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.output.find("nowhere: no such folder"), std::string::npos) << run.output;
-  run = run_eval("--data " + dir / "data" + " --fused " + dir / "data/vi --metrics EN,XYZ");
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.output.find("unknown metric 'XYZ'"), std::string::npos) << run.output;
-  run = run_eval("--data " + dir / "data");  // --fused is required
-  EXPECT_NE(run.exit_code, 0);
-  EXPECT_NE(run.output.find("--fused is required"), std::string::npos) << run.output;
+  auto [exit_code, output] = run_eval("--data " + dir / "nowhere" + " --fused " + dir / "data/vi");
+  EXPECT_EQ(exit_code, 2);
+  EXPECT_NE(output.find("nowhere: no such folder"), std::string::npos) << output;
+  std::tie(exit_code, output) =
+      run_eval("--data " + dir / "data" + " --fused " + dir / "data/vi --metrics EN,XYZ");
+  EXPECT_EQ(exit_code, 2);
+  EXPECT_NE(output.find("unknown metric 'XYZ'"), std::string::npos) << output;
+  std::tie(exit_code, output) = run_eval("--data " + dir / "data");  // --fused is required
+  EXPECT_NE(exit_code, 0);
+  EXPECT_NE(output.find("--fused is required"), std::string::npos) << output;
 }
 
 }  // namespace

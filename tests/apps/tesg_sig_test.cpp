@@ -14,13 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::pair<int, std::string> run_sig(const std::string& args) {
-  const std::string command = std::string(TESG_SIG_BIN) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
-  return {WEXITSTATUS(::pclose(pipe)), output};
+test::CommandResult run_sig(const std::string& args) {
+  return test::run_command(TESG_SIG_BIN, args);
 }
 
 class SigCliTest : public testing::Test {
