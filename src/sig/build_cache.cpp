@@ -10,7 +10,6 @@
 #include "tesg/data/fusion_sample.h"
 #include "tesg/data/pair_discovery.h"
 #include "tesg/error.h"
-#include "tesg/io/image.h"
 #include "tesg/progress.h"
 #include "tesg/sig/keyword.h"
 #include "tesg/sig/masker.h"
