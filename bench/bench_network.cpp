@@ -22,14 +22,6 @@
 
 namespace {
 
-double peak_rss_mib() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
 struct Timing {
   double ms;
   double rss_mib;
@@ -47,7 +39,7 @@ Timing time_workload(int warmup, int repeat, const std::function<void()>& run) {
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < repeat; ++i) run();
   const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
-  return {elapsed.count() / repeat, peak_rss_mib(), 0};
+  return {elapsed.count() / repeat, tesg::peak_rss_mib(), 0};
 }
 
 Timing forward(tesg::nn::TeSG& model, int64_t h, int64_t w, int repeat) {

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# The main job: set up, then fuse the bundled sample pairs with the bundled checkpoint and score
-# them. Batch fusion (tesg-fuse) and the bundled sample pairs are not in the repository yet; until
-# they land this script sets up, builds, says so, and exits 0.
+# The main job on the bundled sample pairs (data/samples: MSRS day and night, RoadScene, LLVIP):
+# set up if needed, fuse them with the bundled checkpoint at their own size, fuse them with two
+# simple baselines (average and maximum of the luma), score all three with tesg-eval and print
+# the table. Usage: scripts/demo.sh [OUTPUT_DIR]   (default runs/demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+OUT="${1:-runs/demo}"
+CHECKPOINT=models/tesg_cpu_small.pt
+DATA=data/samples
+BIN=build/apps
+
+"$BIN/tesg-fuse" --checkpoint "$CHECKPOINT" --data "$DATA" --out "$OUT/fused/TeSG" --grid --overwrite
+for rule in avg max; do
+  "$BIN/tesg-fuse" --baseline "$rule" --data "$DATA" --out "$OUT/fused/$rule" --overwrite --log-level warn
+done
+"$BIN/tesg-eval" --data "$DATA" --fused "TeSG=$OUT/fused/TeSG" --fused "avg=$OUT/fused/avg" \
+  --fused "max=$OUT/fused/max" --out "$OUT/eval"
+
 echo
-echo "tesg is built: build/apps/tesg-{sig,train,eval}, build/bench/*."
-echo "Batch fusion (tesg-fuse) is not built yet, so the bundled checkpoint"
-echo "(models/tesg_cpu_small.pt) cannot fuse sample pairs here yet. Meanwhile: scripts/test.sh"
-echo "runs every test, tesg-train trains (configs/), tesg-eval scores fused folders."
+echo "Fused images:      $OUT/fused/TeSG/<stem>.png (baselines: $OUT/fused/avg, $OUT/fused/max)"
+echo "Comparison grids:  $OUT/fused/TeSG/grid/<stem>.png, all pairs: $OUT/fused/TeSG/contact_sheet.png"
+echo "Metrics:           $OUT/eval/summary.md (+ .csv, .json, per-image CSVs)"

@@ -271,7 +271,25 @@ const std::vector<Field<OutputConfig>>& output_fields() {
   return fields;
 }
 
-const std::vector<std::string> kSections = {"model", "loss", "data", "train", "sig", "output"};
+const std::vector<Field<FuseConfig>>& fuse_fields() {
+  using F = FuseConfig;
+  static const std::vector<Field<F>> fields = {
+      field("device", &F::device, device_name()),
+      field("precision", &F::precision, one_of({"fp32", "fp16", "bf16"})),
+      field("batch", &F::batch, positive<int64_t>()),
+      field("threads", &F::threads, non_negative<int64_t>()),
+      field("io_threads", &F::io_threads, positive<int64_t>()),
+      field("tile_pixels", &F::tile_pixels, positive<int64_t>()),
+      field("tile_overlap", &F::tile_overlap, non_negative<int64_t>()),
+      field("grid_height", &F::grid_height, positive<int64_t>()),
+      field("sheet_row_height", &F::sheet_row_height, positive<int64_t>()),
+      field("sheet_max_pairs", &F::sheet_max_pairs, non_negative<int64_t>()),
+  };
+  return fields;
+}
+
+const std::vector<std::string> kSections = {"model", "loss", "data", "train",
+                                            "sig",   "output", "fuse"};
 
 // Cross-field rules that no single key can check.
 void validate(const Config& c, const std::string& source) {
@@ -338,6 +356,7 @@ Config parse_config(const std::string& yaml, const std::string& source,
   parse_section(c.train, train_fields(), root["train"], "train", origin);
   parse_section(c.sig, sig_fields(), root["sig"], "sig", origin);
   parse_section(c.output, output_fields(), root["output"], "output", origin);
+  parse_section(c.fuse, fuse_fields(), root["fuse"], "fuse", origin);
   validate(c, source);
   return c;
 }
@@ -359,6 +378,7 @@ std::string to_yaml(const Config& c) {
   write_section(c.train, train_fields(), "train", out);
   write_section(c.sig, sig_fields(), "sig", out);
   write_section(c.output, output_fields(), "output", out);
+  write_section(c.fuse, fuse_fields(), "fuse", out);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -86,6 +86,19 @@ struct OutputConfig {              // YAML section `output`
   int64_t save_every = 1;          // epochs between checkpoints
 };
 
+struct FuseConfig {                // YAML section `fuse`: batch fusion (tesg-fuse)
+  std::string device = "cpu";      // cpu | cuda | cuda:N
+  std::string precision = "fp32";  // fp32 | fp16 | bf16 (fp16 and bf16 need CUDA)
+  int64_t batch = 1;               // pairs of equal size fused in one forward pass
+  int64_t threads = 0;             // intra-op CPU threads, 0 = all cores
+  int64_t io_threads = 2;          // threads decoding inputs and encoding outputs
+  int64_t tile_pixels = 1500000;   // frames with more pixels are fused in overlapping tiles
+  int64_t tile_overlap = 64;       // overlap of neighbouring tiles in pixels, blended smoothly
+  int64_t grid_height = 360;       // panel height of the --grid comparison images, pixels
+  int64_t sheet_row_height = 120;  // row height of the --grid contact sheet, pixels
+  int64_t sheet_max_pairs = 200;   // pairs shown on the contact sheet (the first ones)
+};
+
 struct Config {
   ModelConfig model;
   LossConfig loss;
@@ -93,6 +106,7 @@ struct Config {
   TrainConfig train;
   SigConfig sig;
   OutputConfig output;
+  FuseConfig fuse;
 };
 
 /// Parses a YAML config file, then applies `overrides` ("section.key=value", YAML values).

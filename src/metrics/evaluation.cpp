@@ -13,10 +13,13 @@
 #include "tesg/data/pair_discovery.h"
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
+#include "tesg/io/json.h"
 #include "tesg/progress.h"
 
 namespace tesg::metrics {
 namespace fs = std::filesystem;
+using io::json_number;
+using io::json_string;
 namespace {
 
 // stem -> image path for one fused folder.
@@ -70,22 +73,6 @@ std::string score_fused(const std::string& path, const GrayImage& ir, const Gray
 std::string number(double v, int precision = 4) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(precision) << v;
-  return s.str();
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream s;
-  s << std::setprecision(10) << v;
   return s.str();
 }
 

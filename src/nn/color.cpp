@@ -22,4 +22,9 @@ torch::Tensor rgb_to_cbcr(const torch::Tensor& rgb) {
   return mix_channels(rgb, {-0.168736f, -0.331264f, 0.5f, 0.5f, -0.418688f, -0.081312f});
 }
 
+torch::Tensor gray_cbcr_to_rgb(const torch::Tensor& gray, const torch::Tensor& cbcr) {
+  const auto ycbcr = torch::cat({gray, cbcr}, 1);
+  return mix_channels(ycbcr, {1.0f, 0.0f, 1.402f, 1.0f, -0.344136f, -0.714136f, 1.0f, 1.772f, 0.0f});
+}
+
 }  // namespace tesg::nn

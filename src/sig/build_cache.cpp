@@ -19,20 +19,6 @@ namespace tesg::sig {
 namespace fs = std::filesystem;
 namespace {
 
-void require_available(const SigConfig& c) {
-  auto unavailable = [](const std::string& key, const std::string& value) {
-    return ConfigError("sig." + key + ": backend '" + value +
-                       "' needs the native BLIP / CLIP / Stable Diffusion models, which this "
-                       "build does not have yet; use the weight-free backends");
-  };
-  if (c.masker == "diffedit") throw unavailable("masker", c.masker);
-  if (c.captioner == "blip") throw unavailable("captioner", c.captioner);
-  if (c.text_encoder == "clip") throw unavailable("text_encoder", c.text_encoder);
-  if (c.masker == "file" && !fs::is_directory(c.masks_dir)) {
-    throw ConfigError("sig.masks_dir: '" + c.masks_dir + "' is not a folder (masker file)");
-  }
-}
-
 // stem -> caption from lines "<stem><TAB><caption>".
 std::map<std::string, std::string> read_captions_file(const std::string& path) {
   std::ifstream in(path);
@@ -53,11 +39,25 @@ std::map<std::string, std::string> read_captions_file(const std::string& path) {
 
 }  // namespace
 
+void require_weight_free_backends(const SigConfig& c) {
+  auto unavailable = [](const std::string& key, const std::string& value) {
+    return ConfigError("sig." + key + ": backend '" + value +
+                       "' needs the native BLIP / CLIP / Stable Diffusion models, which this "
+                       "build does not have yet; use the weight-free backends");
+  };
+  if (c.masker == "diffedit") throw unavailable("masker", c.masker);
+  if (c.captioner == "blip") throw unavailable("captioner", c.captioner);
+  if (c.text_encoder == "clip") throw unavailable("text_encoder", c.text_encoder);
+  if (c.masker == "file" && !fs::is_directory(c.masks_dir)) {
+    throw ConfigError("sig.masks_dir: '" + c.masks_dir + "' is not a folder (masker file)");
+  }
+}
+
 SigBuildReport build_sig_cache(const SigConfig& config, const std::string& data_dir,
                                const std::string& split, const std::string& cache_dir,
                                bool overwrite) {
   const auto start = std::chrono::steady_clock::now();
-  require_available(config);
+  require_weight_free_backends(config);
   const auto captions = config.captioner == "file" ? read_captions_file(config.captions_file)
                                                    : std::map<std::string, std::string>{};
   const auto pairs = data::find_pairs(data_dir, split);

@@ -9,24 +9,11 @@
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
 #include "tesg/io/image.h"
+#include "tesg/io/json.h"
 
 namespace tesg::sig {
 namespace fs = std::filesystem;
 namespace {
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\', out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string manifest_text(const std::string& fingerprint) {
   YAML::Emitter out;
@@ -53,15 +40,10 @@ std::string sig_fingerprint(const SigConfig& c) {
   return s.str();
 }
 
-SigCache::SigCache(std::string dir, std::string fingerprint, bool create)
-    : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)) {
-  const auto manifest = fs::path(dir_) / "manifest.yaml";
+std::string read_cache_fingerprint(const std::string& dir) {
+  const auto manifest = fs::path(dir) / "manifest.yaml";
   if (!fs::exists(manifest)) {
-    if (!create) throw DataError(dir_ + ": not a SIG cache (no manifest.yaml; make one with tesg-sig)");
-    fs::create_directories(fs::path(dir_) / "masks");
-    fs::create_directories(fs::path(dir_) / "text");
-    io::write_file_atomically(manifest.string(), manifest_text(fingerprint_));
-    return;
+    throw DataError(dir + ": not a SIG cache (no manifest.yaml; make one with tesg-sig)");
   }
   YAML::Node node;
   try {
@@ -72,7 +54,19 @@ SigCache::SigCache(std::string dir, std::string fingerprint, bool create)
   if (!node["format"] || node["format"].as<int64_t>(-1) != kSigCacheFormat) {
     throw DataError(manifest.string() + ": unsupported SIG cache format");
   }
-  const auto made_with = node["settings"].as<std::string>("");
+  return node["settings"].as<std::string>("");
+}
+
+SigCache::SigCache(std::string dir, std::string fingerprint, bool create)
+    : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)) {
+  const auto manifest = fs::path(dir_) / "manifest.yaml";
+  if (create && !fs::exists(manifest)) {
+    fs::create_directories(fs::path(dir_) / "masks");
+    fs::create_directories(fs::path(dir_) / "text");
+    io::write_file_atomically(manifest.string(), manifest_text(fingerprint_));
+    return;
+  }
+  const auto made_with = read_cache_fingerprint(dir_);
   if (made_with != fingerprint_) {
     throw DataError(dir_ + ": SIG cache made with '" + made_with + "', but the config asks for '" +
                     fingerprint_ + "' (remake it with tesg-sig, or point sig.cache elsewhere)");
@@ -129,10 +123,11 @@ torch::Tensor SigCache::read_text(const std::string& stem) const {
 void SigCache::write_captions(const std::vector<CaptionRecord>& records) const {
   std::string text;
   for (const auto& r : records) {
-    text += "{\"stem\": \"" + json_escape(r.stem) + "\", \"caption\": \"" + json_escape(r.caption) +
-            "\", \"caption_without_keyword\": \"" + json_escape(r.caption_without_keyword) +
-            "\", \"keyword\": \"" + json_escape(r.keyword) + "\", \"backends\": \"" +
-            json_escape(fingerprint_) + "\"}\n";
+    text += "{\"stem\": " + io::json_string(r.stem) + ", \"caption\": " +
+            io::json_string(r.caption) + ", \"caption_without_keyword\": " +
+            io::json_string(r.caption_without_keyword) + ", \"keyword\": " +
+            io::json_string(r.keyword) + ", \"backends\": " + io::json_string(fingerprint_) +
+            "}\n";
   }
   io::write_file_atomically((fs::path(dir_) / "captions.jsonl").string(), text);
 }

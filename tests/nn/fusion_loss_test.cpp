@@ -18,6 +18,13 @@ TEST(ColorTest, LumaAndChromaFollowBT601) {
   EXPECT_NEAR(rgb_to_cbcr(torch::full({1, 3, 2, 2}, 0.7)).abs().max().item<float>(), 0, 1e-6);
 }
 
+TEST(ColorTest, LumaAndChromaInvertToRgb) {
+  torch::manual_seed(3);
+  const auto rgb = torch::rand({2, 3, 5, 7});
+  EXPECT_LT((gray_cbcr_to_rgb(rgb_to_gray(rgb), rgb_to_cbcr(rgb)) - rgb).abs().max().item<float>(),
+            1e-5);
+}
+
 TEST(FusionLossTest, ColorLossOfVisibleWithItselfIsZero) {
   const auto vi = torch::rand({2, 3, 8, 8});
   EXPECT_EQ(color_loss(vi, vi).item<float>(), 0.f);

@@ -10,4 +10,6 @@ torch::Tensor rgb_to_gray(const torch::Tensor& rgb);
 /// Cr = 0.5 R - 0.418688 G - 0.081312 B. [B,3,H,W] -> [B,2,H,W].
 torch::Tensor rgb_to_cbcr(const torch::Tensor& rgb);
 
+/// Inverse of the two above: luma [B,1,H,W] and chroma [B,2,H,W] -> RGB [B,3,H,W].
+torch::Tensor gray_cbcr_to_rgb(const torch::Tensor& gray, const torch::Tensor& cbcr);
 }  // namespace tesg::nn

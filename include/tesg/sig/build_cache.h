@@ -16,6 +16,10 @@ struct SigBuildReport {
   double seconds = 0;
 };
 
+/// Throws ConfigError when `config` names a backend this build cannot run (the native BLIP /
+/// CLIP / Stable Diffusion ones) or a masks folder that does not exist.
+void require_weight_free_backends(const SigConfig& config);
+
 /// Runs the weight-free backends (masker saliency | file | none, captioner file | none, text
 /// encoder none) on every pair of `data_dir` into the cache at `cache_dir`. Existing masks are
 /// kept unless `overwrite`. Bad pairs are reported, the rest is written. Throws ConfigError for a

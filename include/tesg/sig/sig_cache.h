@@ -22,6 +22,10 @@ constexpr int64_t kSigCacheFormat = 1;
 /// text_encoder=none".
 std::string sig_fingerprint(const SigConfig& config);
 
+/// The fingerprint recorded in the manifest of the cache in `dir`. Throws DataError when `dir`
+/// holds no cache or an unreadable one.
+std::string read_cache_fingerprint(const std::string& dir);
+
 struct CaptionRecord {
   std::string stem, caption, caption_without_keyword, keyword;
 };
@@ -34,6 +38,7 @@ class SigCache {
   SigCache(std::string dir, std::string fingerprint, bool create);
 
   const std::string& dir() const { return dir_; }
+  const std::string& fingerprint() const { return fingerprint_; }
   bool has_mask(const std::string& stem) const;
   void write_mask(const std::string& stem, const torch::Tensor& mask) const;  ///< [1,H,W]
   /// [1,H,W] in {0,1}; DataError when absent or of another size than h x w.

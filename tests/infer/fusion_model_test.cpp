@@ -1,0 +1,118 @@
+// The committed checkpoint as tesg-fuse uses it: golden metrics on a bundled pair, tiled against
+// untiled fusion, baselines, and the refusals.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <fstream>
+
+#include "support.h"
+#include "tesg/data/fusion_sample.h"
+#include "tesg/error.h"
+#include "tesg/infer/baseline.h"
+#include "tesg/infer/fusion_model.h"
+#include "tesg/infer/sig_inputs.h"
+#include "tesg/io/image.h"
+#include "tesg/metrics/fusion_metrics.h"
+#include "tesg/metrics/gray_image.h"
+#include "tesg/nn/color.h"
+
+namespace tesg::infer {
+namespace {
+
+const std::string kCheckpoint = std::string(TESG_SOURCE_DIR) + "/models/tesg_cpu_small.pt";
+const std::string kSamples = std::string(TESG_SOURCE_DIR) + "/data/samples";
+
+data::FusionSample sample(const std::string& stem, const std::string& ext, const Config& config) {
+  auto s = data::load_pair({stem, kSamples + "/ir/" + stem + ext, kSamples + "/vi/" + stem + ext});
+  SigInputs(config.sig, "").attach(s);
+  return s;
+}
+
+torch::Tensor fuse_one(const FusionModel& model, const data::FusionSample& s) {
+  return model.fuse(s.vi.unsqueeze(0), s.ir.unsqueeze(0), s.mask.unsqueeze(0), s.ft);
+}
+
+// Recorded with this checkpoint on the bundled RoadScene pair FLIR_05102 (479x307): a change to
+// the network, the weights, the masker or the PNG writing moves these.
+TEST(FusionModelTest, CommittedCheckpointReproducesRecordedMetrics) {
+  const auto config = checkpoint_config(kCheckpoint);
+  const FusionModel model(kCheckpoint, config);
+  const auto s = sample("FLIR_05102", ".jpg", config);
+  const auto fused = fuse_one(model, s);
+  ASSERT_EQ(fused.sizes(), (torch::IntArrayRef{1, 3, 307, 479}));
+  test::TempDir dir;
+  io::write_png(dir / "fused.png", fused);
+  const std::vector<std::string> names = {"EN", "SD", "SF", "VIF", "Qabf", "SSIM"};
+  const auto values = metrics::compute_metrics(
+      metrics::read_evaluator_gray(dir / "fused.png"), metrics::read_evaluator_gray(kSamples + "/ir/FLIR_05102.jpg"),
+      metrics::read_evaluator_gray(kSamples + "/vi/FLIR_05102.jpg"), metrics::find_metrics(names));
+  const std::vector<double> recorded = {7.464822622, 47.41244861, 16.31143755, 0.7873571476, 0.6246485064, 0.8965546691};
+  for (size_t k = 0; k < names.size(); ++k) {
+    EXPECT_NEAR(values[k], recorded[k], 2e-3 * std::abs(recorded[k])) << names[k];
+  }
+}
+
+// Channel attention sees a tile's statistics instead of the frame's, so tiling is close to,
+// not equal to, whole-frame fusion; measured on MSRS 00004N with 4 tiles: mean 1.6, max 11 of 255.
+TEST(FusionModelTest, TiledFusionIsCloseToWholeFrameFusion) {
+  auto config = checkpoint_config(kCheckpoint);
+  const auto s = sample("00004N", ".png", config);
+  const auto whole = fuse_one(FusionModel(kCheckpoint, config), s);
+  config.fuse.tile_pixels = 150000;
+  const auto tiled = fuse_one(FusionModel(kCheckpoint, config), s);
+  ASSERT_EQ(tiled.sizes(), whole.sizes());
+  const auto diff = (tiled - whole).abs();
+  EXPECT_GT(diff.max().item<float>(), 0) << "not tiled";
+  EXPECT_LT(diff.mean().item<float>(), 2.5 / 255);
+  EXPECT_LT(diff.max().item<float>(), 16.0 / 255);
+}
+
+TEST(FusionModelTest, OddSizesComeBackAtTheirSize) {
+  const auto config = checkpoint_config(kCheckpoint);
+  const FusionModel model(kCheckpoint, config);
+  for (const auto& [h, w] : std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {23, 37}, {64, 3}}) {
+    const auto fused = model.fuse(torch::rand({1, 3, h, w}), torch::rand({1, 1, h, w}),
+                                  torch::zeros({1, 1, h, w}), {});
+    EXPECT_EQ(fused.sizes(), (torch::IntArrayRef{1, 3, h, w}));
+    EXPECT_GE(fused.min().item<float>(), 0);
+    EXPECT_LE(fused.max().item<float>(), 1);
+  }
+}
+
+TEST(FusionModelTest, WrongCheckpointsAndUnavailableSettingsAreRefused) {
+  test::TempDir dir;
+  std::ofstream(dir / "bad.pt") << "not a checkpoint";
+  EXPECT_THROW(checkpoint_config(dir / "bad.pt"), CheckpointError);
+  auto config = checkpoint_config(kCheckpoint);
+  config.model.channels = 24;
+  config.model.heads = 4;
+  EXPECT_THROW_WITH(FusionModel(kCheckpoint, config), CheckpointError, "tesg_cpu_small.pt");
+  config = checkpoint_config(kCheckpoint, {"fuse.precision=fp16"});
+  EXPECT_THROW_WITH(FusionModel(kCheckpoint, config), ConfigError, "fuse.precision: 'fp16' needs a CUDA device");
+  if (!torch::cuda::is_available()) {
+    config = checkpoint_config(kCheckpoint, {"fuse.device=cuda"});
+    EXPECT_THROW_WITH(FusionModel(kCheckpoint, config), ConfigError, "no CUDA device");
+  }
+}
+
+TEST(BaselineTest, AverageAndMaximumOfTheLumaKeepTheVisibleChroma) {
+  torch::manual_seed(2);
+  const auto vi = torch::rand({1, 3, 9, 11}), ir = torch::rand({1, 1, 9, 11});
+  const auto luma = nn::rgb_to_gray(vi);
+  const auto avg = baseline_fusion("avg")(vi, ir, {}, {});
+  const auto max = baseline_fusion("max")(vi, ir, {}, {});
+  EXPECT_LT((nn::rgb_to_gray(avg) - (luma + ir) / 2).abs().max().item<float>(), 1e-5);
+  EXPECT_LT((nn::rgb_to_gray(max) - torch::max(luma, ir)).abs().max().item<float>(), 1e-5);
+  EXPECT_GE(max.min().item<float>(), 0);
+  EXPECT_LE(max.max().item<float>(), 1);
+  // The visible chroma is kept where it fits the gamut, and only ever reduced.
+  const auto in_gamut = (nn::gray_cbcr_to_rgb(luma.max(ir), nn::rgb_to_cbcr(vi)) <= 1).all(1, true);
+  const auto chroma_vi = nn::rgb_to_cbcr(vi), chroma_max = nn::rgb_to_cbcr(max);
+  EXPECT_GT(in_gamut.sum().item<int64_t>(), 0);
+  EXPECT_LT(((chroma_max - chroma_vi).abs() * in_gamut).max().item<float>(), 1e-5);
+  EXPECT_LE((chroma_max.abs() - chroma_vi.abs()).max().item<float>(), 1e-5);
+  EXPECT_THROW_WITH(baseline_fusion("median"), ConfigError, "expected avg or max");
+}
+
+}  // namespace
+}  // namespace tesg::infer
