@@ -19,11 +19,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   std::vector<std::string> resume;
   int nproc = 1;
+  int64_t stop_after_steps = -1;
   app.add_option("--config", config_path, "YAML config")->required();
   app.add_option("--set", overrides, "override a config key, e.g. train.lr=2e-4");
   app.add_option("--resume", resume, "continue from a checkpoint (default: <output.dir>/last.pt)")
       ->expected(0, 1);
   app.add_option("--nproc", nproc, "local data-parallel ranks to start (Gloo)")->check(CLI::PositiveNumber);
+  app.add_option("--stop-after-steps", stop_after_steps,
+                 "stop after N steps of this run, saving last.pt (resume later with --resume)");
   app.add_option("--log-level", log_level, "debug | info | warn | error");
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
@@ -37,6 +40,7 @@ int main(int argc, char** argv) {
         std::chrono::seconds(config.train.dist_timeout_s));
     if (dp && dp->rank() != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports
     tesg::train::TrainOptions options;
+    options.stop_after_steps = stop_after_steps;
     if (app.count("--resume")) {
       options.resume = resume.empty() || resume[0].empty()
                            ? (std::filesystem::path(config.output.dir) / "last.pt").string()

@@ -32,6 +32,19 @@ int env_int(const char* name, const char* fallback = nullptr) {
   throw Error(std::string(name) + "=" + text + ": expected an integer");
 }
 
+// Waits for a collective; a peer that died or stopped surfaces as one clear error, not a hang
+// (Gloo fails on a closed connection at once, on a silent peer after the group's timeout).
+// A template because the work type is c10d::ProcessGroup::Work in LibTorch 1.13, c10d::Work in 2.x.
+template <class WorkPtr>
+void wait_for(const WorkPtr& work, int rank, const char* what) {
+  try {
+    work->wait();
+  } catch (const std::exception& e) {
+    throw Error("rank " + std::to_string(rank) + ": " + what +
+                " failed: another rank stopped or the connection broke (" + one_line(e) + ")");
+  }
+}
+
 }  // namespace
 
 struct DataParallel::Impl {
@@ -73,7 +86,7 @@ void DataParallel::broadcast(const std::vector<torch::Tensor>& tensors) {
   torch::NoGradGuard no_grad;
   for (const auto& t : tensors) {
     std::vector<at::Tensor> one = {t.data()};
-    impl_->group->broadcast(one)->wait();
+    wait_for(impl_->group->broadcast(one), rank_, "broadcast of the parameters");
   }
 }
 
@@ -95,7 +108,7 @@ void DataParallel::average_gradients(const std::vector<torch::Tensor>& parameter
     std::vector<torch::Tensor> views;
     for (size_t i = start; i < end; ++i) views.push_back(grads[i].reshape(-1));
     std::vector<at::Tensor> flat = {torch::cat(views)};
-    impl_->group->allreduce(flat)->wait();
+    wait_for(impl_->group->allreduce(flat), rank_, "gradient all-reduce");
     flat[0].div_(world_size_);
     int64_t offset = 0;
     for (size_t i = start; i < end; ++i) {
@@ -109,10 +122,10 @@ void DataParallel::average_gradients(const std::vector<torch::Tensor>& parameter
 
 double DataParallel::sum(double value) {
   std::vector<at::Tensor> t = {torch::tensor({value}, torch::kFloat64)};
-  impl_->group->allreduce(t)->wait();
+  wait_for(impl_->group->allreduce(t), rank_, "all-reduce");
   return t[0].item<double>();
 }
 
-void DataParallel::barrier() { impl_->group->barrier()->wait(); }
+void DataParallel::barrier() { wait_for(impl_->group->barrier(), rank_, "barrier"); }
 
 }  // namespace tesg::train

@@ -46,14 +46,14 @@ TEST(FusionModelTest, CommittedCheckpointReproducesRecordedMetrics) {
   const auto values = metrics::compute_metrics(
       metrics::read_evaluator_gray(dir / "fused.png"), metrics::read_evaluator_gray(kSamples + "/ir/FLIR_05102.jpg"),
       metrics::read_evaluator_gray(kSamples + "/vi/FLIR_05102.jpg"), metrics::find_metrics(names));
-  const std::vector<double> recorded = {7.464822622, 47.41244861, 16.31143755, 0.7873571476, 0.6246485064, 0.8965546691};
+  const std::vector<double> recorded = {7.450587257, 46.33921201, 16.92632461, 0.7685557638, 0.6198032255, 0.9111700611};
   for (size_t k = 0; k < names.size(); ++k) {
     EXPECT_NEAR(values[k], recorded[k], 2e-3 * std::abs(recorded[k])) << names[k];
   }
 }
 
 // Channel attention sees a tile's statistics instead of the frame's, so tiling is close to,
-// not equal to, whole-frame fusion; measured on MSRS 00004N with 4 tiles: mean 1.6, max 11 of 255.
+// not equal to, whole-frame fusion; measured on MSRS 00004N with 4 tiles: mean 1.1, max 11 of 255.
 TEST(FusionModelTest, TiledFusionIsCloseToWholeFrameFusion) {
   auto config = checkpoint_config(kCheckpoint);
   const auto s = sample("00004N", ".png", config);

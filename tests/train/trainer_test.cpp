@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -143,6 +145,30 @@ TEST(TrainerTest, TwoGlooRanksOfFourEqualOneRankOfEight) {
   // Float sums in another order (two half-batch means averaged): 1e-5 as the issue asks.
   expect_same(final_weights(config, dir / "one/model.pt"),
               final_weights(config, dir / "two/model.pt"), 1e-5);
+}
+
+// A rank that stops early (here after one step) must make the others fail with a clear error,
+// not wait forever in the next all-reduce.
+TEST(TrainerTest, ARankThatStopsMakesTheOthersExitWithAClearError) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);
+  std::ofstream(dir / "c.yaml") << "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8,"
+                                   " text_heads: 2, null_text_tokens: 4}\n"
+                                   "data: {crop: 24, train: [" << dir / "data" << "]}\n"
+                                   "train: {epochs: 3, batch: 8, val_every: 0, threads: 1,"
+                                   " dist_timeout_s: 120}\n"
+                                   "output: {dir: " << dir / "run" << "}\n";
+  const std::string env = "env MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
+                          std::to_string(20000 + ::getpid() % 20000) + " WORLD_SIZE=2 ";
+  const std::string train = std::string(TESG_TRAIN_BIN) + " --config " + dir / "c.yaml";
+  const auto start = std::chrono::steady_clock::now();
+  const auto [code, out] = test::run_command(
+      env + "RANK=1 " + train + " --stop-after-steps 1 >/dev/null 2>&1 & " + env + "RANK=0 " + train, "");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("[error] rank 0: "), std::string::npos) << out;
+  EXPECT_NE(out.find("failed: another rank stopped or the connection broke"), std::string::npos) << out;
+  EXPECT_LT(seconds, 60) << "waited for the timeout instead of noticing the closed connection";
 }
 
 TEST(TrainerTest, CliRefusesBadConfigAndCorruptCheckpoint) {
