@@ -10,6 +10,8 @@ packages=(
   libtorch-dev libgloo-dev libopencv-dev libyaml-cpp-dev libspdlog-dev libcli11-dev libgtest-dev
   libopenblas0-pthread   # replaces the reference netlib BLAS that LibTorch would otherwise use
   libtcmalloc-minimal4   # avoids glibc malloc re-faulting the pages of every large tensor
+  nlohmann-json3-dev     # safetensors headers, HF config.json, tokenizer vocabularies
+  libicu-dev             # Unicode categories and normalisation for the CLIP and BERT tokenizers
 )
 
 install_missing_packages() {
