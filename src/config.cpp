@@ -257,6 +257,20 @@ const std::vector<Field<SigConfig>>& sig_fields() {
       field("saliency_open", &G::saliency_open, non_negative<int64_t>()),
       field("saliency_close", &G::saliency_close, non_negative<int64_t>()),
       field("saliency_min_area", &G::saliency_min_area, non_negative<double>()),
+      field("sd_dir", &G::sd_dir),
+      field("blip_dir", &G::blip_dir),
+      field("device", &G::device, device_name()),
+      field("precision", &G::precision, one_of({"fp32", "fp16", "bf16"})),
+      field("blip_prompt", &G::blip_prompt),
+      field("blip_beams", &G::blip_beams, positive<int64_t>()),
+      field("blip_min_length", &G::blip_min_length, non_negative<int64_t>()),
+      field("blip_max_length", &G::blip_max_length, positive<int64_t>()),
+      field("diffedit_maps", &G::diffedit_maps, positive<int64_t>()),
+      field("diffedit_strength", &G::diffedit_strength, in_unit_interval()),
+      field("diffedit_threshold_ratio", &G::diffedit_threshold_ratio, positive<double>()),
+      field("diffedit_steps", &G::diffedit_steps, positive<int64_t>()),
+      field("diffedit_batch", &G::diffedit_batch, positive<int64_t>()),
+      field("seed", &G::seed, non_negative<int64_t>()),
   };
   return fields;
 }

@@ -78,6 +78,21 @@ struct SigConfig {                 // YAML section `sig`: how masks and text sem
   int64_t saliency_open = 1;          // saliency: opening radius (removes speckle), pixels
   int64_t saliency_close = 3;         // saliency: closing radius (fills holes), pixels
   double saliency_min_area = 2e-4;    // saliency: smallest target, fraction of the image
+  std::string sd_dir;                 // diffedit / clip: Stable Diffusion v1.x folder (unet/ vae/
+                                      // text_encoder/ scheduler/ [tokenizer/])
+  std::string blip_dir;               // blip: BLIP captioning folder (config.json, model.safetensors)
+  std::string device = "cpu";         // native backends: cpu | cuda | cuda:N
+  std::string precision = "fp32";     // native backends: fp32 | fp16 | bf16 (fp16, bf16 need CUDA)
+  std::string blip_prompt = "a picture of ";  // blip: caption prefix (kept in the caption)
+  int64_t blip_beams = 3;             // blip: beam-search width (1 = greedy)
+  int64_t blip_min_length = 5;        // blip: shortest caption in tokens, prompt included
+  int64_t blip_max_length = 20;       // blip: longest caption in tokens, prompt included
+  int64_t diffedit_maps = 10;         // diffedit: noise draws averaged per mask
+  double diffedit_strength = 0.5;     // diffedit: noise level (fraction of the DDIM schedule)
+  double diffedit_threshold_ratio = 3.0;  // diffedit: clamp at ratio x mean, threshold at 0.5
+  int64_t diffedit_steps = 50;        // diffedit: DDIM inference steps (the timestep grid)
+  int64_t diffedit_batch = 20;        // diffedit: UNet samples per call (memory bound)
+  int64_t seed = 0;                   // diffedit: noise seed (mixed with each pair's stem)
 };
 
 struct OutputConfig {              // YAML section `output`

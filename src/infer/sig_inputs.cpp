@@ -3,16 +3,15 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
-#include "tesg/sig/build_cache.h"
-#include "tesg/sig/masker.h"
+#include "tesg/sig/pair_sig.h"
 #include "tesg/sig/sig_cache.h"
 
 namespace tesg::infer {
 
-SigInputs::SigInputs(const SigConfig& config, const std::string& cache_dir) : config_(config) {
+SigInputs::SigInputs(const SigConfig& config, const std::string& cache_dir) {
   if (cache_dir.empty()) {
-    sig::require_weight_free_backends(config_);
-    backends_ = sig::sig_fingerprint(config_);
+    compute_ = std::make_unique<sig::PairSig>(config);
+    backends_ = sig::sig_fingerprint(config);
   } else {
     backends_ = sig::read_cache_fingerprint(cache_dir);
     cache_ = std::make_unique<sig::SigCache>(cache_dir, backends_, /*create=*/false);
@@ -22,9 +21,10 @@ SigInputs::SigInputs(const SigConfig& config, const std::string& cache_dir) : co
 SigInputs::~SigInputs() = default;
 
 void SigInputs::attach(data::FusionSample& sample) const {
-  if (!cache_) {
-    sample.mask = sig::make_mask(config_, sample);
-    sample.ft = torch::Tensor();
+  if (compute_) {
+    const auto caption = compute_->caption(sample);
+    sample.mask = compute_->mask(sample, caption);
+    sample.ft = compute_->text(caption);
     return;
   }
   sample.mask = cache_->read_mask(sample.stem, sample.ir.size(1), sample.ir.size(2));

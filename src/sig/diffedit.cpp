@@ -29,10 +29,10 @@ torch::Tensor StableDiffusion::embed(const std::string& caption) {
   return text_encoder->forward(torch::tensor(ids, torch::kLong).unsqueeze(0).to(device));
 }
 
-void StableDiffusion::to(const torch::Device& device) {
-  unet->to(device);
-  vae->to(device);
-  text_encoder->to(device);
+void StableDiffusion::to(const torch::Device& device, torch::ScalarType dtype) {
+  unet->to(device, dtype);
+  vae->to(device, dtype);
+  text_encoder->to(device, dtype);
 }
 
 DiffEditMask DiffEdit::latent_mask(const torch::Tensor& image, const torch::Tensor& caption,
@@ -67,12 +67,14 @@ torch::Tensor DiffEdit::image_mask(const torch::Tensor& image, const std::string
   const int64_t h = image.size(1), w = image.size(2);
   const int64_t scale = int64_t(1) << (sd_.vae->options.block_channels.size() - 1);
   const int64_t ph = (scale - h % scale) % scale, pw = (scale - w % scale) % scale;
-  const auto device = sd_.unet->parameters().front().device();
-  const auto padded = torch::replication_pad2d(image.unsqueeze(0), {0, pw, 0, ph}).mul(2).sub(1).to(device);
+  const auto weight = sd_.unet->parameters().front();  // a copy: parameters() is a temporary
+  const auto device = weight.device();
+  const auto dtype = weight.scalar_type();
+  const auto padded = torch::replication_pad2d(image.unsqueeze(0), {0, pw, 0, ph}).mul(2).sub(1).to(device, dtype);
   const int64_t lh = (h + ph) / scale, lw = (w + pw) / scale, c = sd_.vae->options.latent_channels;
   auto generator = at::detail::createCPUGenerator(generator_seed);
   const auto draw = [&] {
-    return at::normal(0, 1, {options_.maps, c, lh, lw}, generator).to(device);
+    return at::normal(0, 1, {options_.maps, c, lh, lw}, generator).to(device, dtype);
   };
   const auto posterior_noise = draw();
   const auto add = draw();

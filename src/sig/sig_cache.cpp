@@ -4,6 +4,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tesg/error.h"
@@ -33,10 +36,21 @@ std::string sig_fingerprint(const SigConfig& c) {
       << ",min_area=" << c.saliency_min_area << ")";
   } else if (c.masker == "file") {
     s << "(" << c.masks_dir << ")";
+  } else if (c.masker == "diffedit") {
+    s << "(" << c.sd_dir << ",maps=" << c.diffedit_maps << ",strength=" << c.diffedit_strength
+      << ",ratio=" << c.diffedit_threshold_ratio << ",steps=" << c.diffedit_steps << ",seed=" << c.seed << ",keywords=";
+    for (size_t k = 0; k < c.keywords.size(); ++k) s << (k ? "|" : "") << c.keywords[k];
+    s << ")";
   }
   s << " captioner=" << c.captioner;
   if (c.captioner == "file") s << "(" << c.captions_file << ")";
+  if (c.captioner == "blip") {
+    s << "(" << c.blip_dir << ",prompt='" << c.blip_prompt << "',beams=" << c.blip_beams << ",length="
+      << c.blip_min_length << "-" << c.blip_max_length << ")";
+  }
   s << " text_encoder=" << c.text_encoder;
+  if (c.text_encoder == "clip") s << "(" << c.sd_dir << ")";
+  if (c.masker == "diffedit" || c.captioner == "blip" || c.text_encoder == "clip") s << " precision=" << c.precision;
   return s.str();
 }
 
@@ -118,6 +132,26 @@ torch::Tensor SigCache::read_text(const std::string& stem) const {
     throw DataError(file + ": unreadable text semantics (corrupt file)");
   }
   return ft.to(torch::kFloat32);
+}
+
+std::map<std::string, CaptionRecord> SigCache::read_captions() const {
+  const auto file = (fs::path(dir_) / "captions.jsonl").string();
+  std::map<std::string, CaptionRecord> records;
+  std::ifstream in(file);
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line.empty()) continue;
+    try {
+      const auto j = nlohmann::json::parse(line);
+      CaptionRecord r{j.at("stem").get<std::string>(), j.at("caption").get<std::string>(),
+                      j.at("caption_without_keyword").get<std::string>(), j.at("keyword").get<std::string>()};
+      records[r.stem] = r;
+    } catch (const nlohmann::json::exception& e) {
+      throw DataError(file + ":" + std::to_string(line_number) + ": malformed caption record: " + e.what());
+    }
+  }
+  return records;
 }
 
 void SigCache::write_captions(const std::vector<CaptionRecord>& records) const {

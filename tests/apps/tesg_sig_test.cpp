@@ -55,7 +55,12 @@ TEST_F(SigCliTest, StaleCacheAndUnavailableBackendsAreRefused) {
   std::tie(code, out) = run_sig("--data " + dir / "data" + " --out " + dir / "c2" +
                                 " --set sig.masker=diffedit");
   EXPECT_EQ(code, 2);
-  EXPECT_NE(out.find("sig.masker: backend 'diffedit' needs the native"), std::string::npos) << out;
+  EXPECT_NE(out.find("sig.sd_dir: '' is not a folder (needed by masker diffedit)"), std::string::npos) << out;
+  std::tie(code, out) = run_sig("--data " + dir / "data" + " --out " + dir / "c3" +
+                                " --set sig.text_encoder=clip --set sig.sd_dir=" + dir / "data");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("sig.captioner: none, but masker diffedit and text_encoder clip need captions"),
+            std::string::npos) << out;
 }
 
 TEST_F(SigCliTest, FileCaptionerRecordsKeywordsAndReportsMissingCaptions) {

@@ -9,6 +9,7 @@
 
 namespace tesg::sig {
 class SigCache;
+class PairSig;
 }
 
 namespace tesg::infer {
@@ -16,8 +17,8 @@ namespace tesg::infer {
 class SigInputs {
  public:
   /// From the cache in `cache_dir` when it is not empty (whatever settings made it), else
-  /// computed per pair with the backends of `config`. Throws DataError for an unusable cache,
-  /// ConfigError for a backend this build cannot run on the fly.
+  /// computed per pair with the backends of `config` (native ones loaded here). Throws
+  /// DataError for an unusable cache, ConfigError for a backend that cannot run as configured.
   SigInputs(const SigConfig& config, const std::string& cache_dir);
   ~SigInputs();
 
@@ -28,7 +29,7 @@ class SigInputs {
   const std::string& backends() const { return backends_; }
 
  private:
-  SigConfig config_;
+  std::unique_ptr<sig::PairSig> compute_;
   std::unique_ptr<sig::SigCache> cache_;
   std::string backends_;
 };

@@ -16,14 +16,11 @@ struct SigBuildReport {
   double seconds = 0;
 };
 
-/// Throws ConfigError when `config` names a backend this build cannot run (the native BLIP /
-/// CLIP / Stable Diffusion ones) or a masks folder that does not exist.
-void require_weight_free_backends(const SigConfig& config);
-
-/// Runs the weight-free backends (masker saliency | file | none, captioner file | none, text
-/// encoder none) on every pair of `data_dir` into the cache at `cache_dir`. Existing masks are
-/// kept unless `overwrite`. Bad pairs are reported, the rest is written. Throws ConfigError for a
-/// backend this build cannot run, DataError for an unusable folder or a stale cache.
+/// Runs the configured backends (masker saliency | file | none | diffedit, captioner file | blip
+/// | none, text encoder clip | none) on every pair of `data_dir` into the cache at `cache_dir`.
+/// Pairs already complete in the cache are kept unless `overwrite`. Bad pairs are reported, the
+/// rest is written. Throws ConfigError for a backend that cannot run as configured, DataError
+/// for an unusable folder or a stale cache.
 SigBuildReport build_sig_cache(const SigConfig& config, const std::string& data_dir,
                                const std::string& split, const std::string& cache_dir,
                                bool overwrite);

@@ -37,7 +37,7 @@ struct StableDiffusion {
   static StableDiffusion load(const std::string& dir, const std::string& fallback_tokenizer_dir);
   /// CLIP last_hidden_state of `caption`, [1,77,D].
   torch::Tensor embed(const std::string& caption);
-  void to(const torch::Device& device);
+  void to(const torch::Device& device, torch::ScalarType dtype);
 };
 
 struct DiffEditMask {

@@ -8,6 +8,7 @@
 // A cache made with other settings than asked for is refused, so a stale cache is never used.
 #include <ATen/core/Tensor.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ class SigCache {
   bool has_text(const std::string& stem) const;
   void write_text(const std::string& stem, const torch::Tensor& ft) const;  ///< [L,D]
   torch::Tensor read_text(const std::string& stem) const;                   ///< [L,D] float32
+  /// The records of captions.jsonl by stem (empty when there is none). Throws DataError for a
+  /// malformed line.
+  std::map<std::string, CaptionRecord> read_captions() const;
   /// Rewrites captions.jsonl with `records` (atomic); the backends go on every line.
   void write_captions(const std::vector<CaptionRecord>& records) const;
 
