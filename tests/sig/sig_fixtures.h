@@ -29,6 +29,18 @@ inline void expect_close(const torch::Tensor& actual, const torch::Tensor& expec
   EXPECT_LE(worst, 0) << what << ": max abs error " << (a - e).abs().max().item<double>();
 }
 
+/// Writes `to` as the text of `from` with every `text` replaced by `replacement` (a config.json
+/// edited for an error test).
+inline void write_edited(const std::string& from, const std::string& to, const std::string& text,
+                         const std::string& replacement) {
+  std::ifstream in(from);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = content.find(text);
+  ASSERT_NE(at, std::string::npos) << text << " not in " << from;
+  content.replace(at, text.size(), replacement);
+  std::ofstream(to) << content;
+}
+
 /// Writes a safetensors file of F32/I64 tensors (for error tests).
 inline void write_safetensors(const std::string& path, const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
                               int64_t truncate_to = -1) {

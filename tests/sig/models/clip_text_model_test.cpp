@@ -5,8 +5,6 @@
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <fstream>
-#include <regex>
 
 #include "../sig_fixtures.h"
 #include "tesg/error.h"
@@ -29,15 +27,12 @@ TEST(ClipTextModelTest, ConfigThatDoesNotFitTheWeightsIsRefused) {
   const auto fixture = test::sig_fixtures() + "/clip_text";
   test::TempDir dir;
   std::filesystem::copy_file(fixture + "/model.safetensors", dir / "model.safetensors");
-  std::ifstream in(fixture + "/config.json");
-  std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::ofstream(dir / "config.json") << std::regex_replace(config, std::regex("\"intermediate_size\": 64"),
-                                                           "\"intermediate_size\": 48");
+  const auto config = fixture + "/config.json";
+  test::write_edited(config, dir / "config.json", "\"intermediate_size\": 64", "\"intermediate_size\": 48");
   EXPECT_THROW_WITH(load_clip_text_model(dir.path()), CheckpointError, "shape mismatch");
-  std::ofstream(dir / "config.json") << std::regex_replace(config, std::regex("\"quick_gelu\""), "\"gelu_new\"");
+  test::write_edited(config, dir / "config.json", "\"quick_gelu\"", "\"gelu_new\"");
   EXPECT_THROW_WITH(load_clip_text_model(dir.path()), CheckpointError, "hidden_act: 'gelu_new' is not supported");
-  std::ofstream(dir / "config.json") << std::regex_replace(config, std::regex("\"num_hidden_layers\": 2"),
-                                                           "\"num_hidden_layers\": 3");
+  test::write_edited(config, dir / "config.json", "\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3");
   EXPECT_THROW_WITH(load_clip_text_model(dir.path()), CheckpointError, "missing tensors: text_model.encoder.layers.2");
 }
 

@@ -103,15 +103,12 @@ TEST(UNetTest, UnsupportedConfigurationsAreRefusedByName) {
   TESG_REQUIRE_SIG_FIXTURES();
   const auto fixture = test::sig_fixtures() + "/unet";
   test::TempDir dir;
-  std::ifstream in(fixture + "/config.json");
-  const std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::ofstream(dir / "config.json") << std::regex_replace(config, std::regex("\"use_linear_projection\": false"),
-                                                           "\"use_linear_projection\": true");
+  const auto config = fixture + "/config.json";
+  test::write_edited(config, dir / "config.json", "\"use_linear_projection\": false", "\"use_linear_projection\": true");
   std::filesystem::create_symlink(fixture + "/diffusion_pytorch_model.safetensors",
                                   dir / "diffusion_pytorch_model.safetensors");
   EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "use_linear_projection: 'true' is not supported");
-  std::ofstream(dir / "config.json") << std::regex_replace(config, std::regex("\"layers_per_block\": 1"),
-                                                           "\"layers_per_block\": \"one\"");
+  test::write_edited(config, dir / "config.json", "\"layers_per_block\": 1", "\"layers_per_block\": \"one\"");
   EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "layers_per_block: expected an integer");
 }
 
