@@ -5,6 +5,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include <c10/core/Device.h>
+
 #include "tesg/config.h"
 #include "tesg/error.h"
 #include "tesg/runtime.h"
@@ -37,7 +39,7 @@ int main(int argc, char** argv) {
     const auto config = tesg::load_config(config_path, overrides);
     tesg::configure_threads(static_cast<int>(config.train.threads));
     auto dp = tesg::train::DataParallel::from_environment(
-        std::chrono::seconds(config.train.dist_timeout_s));
+        std::chrono::seconds(config.train.dist_timeout_s), c10::Device(config.train.device).is_cuda());
     if (dp && dp->rank() != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports
     tesg::train::TrainOptions options;
     options.stop_after_steps = stop_after_steps;

@@ -238,6 +238,7 @@ const std::vector<Field<TrainConfig>>& train_fields() {
       field("dist_timeout_s", &T::dist_timeout_s, positive<int64_t>()),
       field("threads", &T::threads, non_negative<int64_t>()),
       field("device", &T::device, device_name()),
+      field("amp", &T::amp, one_of({"none", "fp16", "bf16"})),
   };
   return fields;
 }

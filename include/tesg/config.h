@@ -59,7 +59,8 @@ struct TrainConfig {               // YAML section `train`
   int64_t max_nan_steps = 10;      // abort after this many non-finite losses in a row
   int64_t dist_timeout_s = 1800;   // data-parallel collectives fail after this (covers validation)
   int64_t threads = 0;             // intra-op CPU threads per process, 0 = all cores
-  std::string device = "cpu";      // cpu | cuda | cuda:N
+  std::string device = "cpu";      // cpu | cuda | cuda:N ("cuda" with ranks: cuda:LOCAL_RANK)
+  std::string amp = "none";        // mixed precision on CUDA: none | fp16 (loss scaling) | bf16
 };
 
 struct SigConfig {                 // YAML section `sig`: how masks and text semantics are made

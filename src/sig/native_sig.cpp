@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "bundled_paths.h"
 #include "tesg/error.h"
 #include "tesg/sig/diffedit.h"
 #include "tesg/sig/models/blip.h"
@@ -13,7 +14,7 @@ namespace tesg::sig {
 namespace fs = std::filesystem;
 namespace {
 
-const std::string kThirdParty = TESG_THIRD_PARTY_DIR;
+const std::string kThirdParty = tesg::kThirdPartyDir;
 
 torch::ScalarType dtype_of(const std::string& precision) {
   return precision == "fp16" ? torch::kFloat16 : precision == "bf16" ? torch::kBFloat16 : torch::kFloat32;

@@ -1,8 +1,12 @@
 #include "tesg/train/data_parallel.h"
 
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#ifdef USE_C10D_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <cstdlib>
 #include <string>
@@ -47,16 +51,28 @@ void wait_for(const WorkPtr& work, int rank, const char* what) {
 
 }  // namespace
 
+// The common base of ProcessGroupGloo and ProcessGroupNCCL: ProcessGroup in LibTorch 1.13,
+// Backend in 2.x.
+#if TORCH_VERSION_MAJOR >= 2
+using GroupBase = c10d::Backend;
+#else
+using GroupBase = c10d::ProcessGroup;
+#endif
+
 struct DataParallel::Impl {
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  c10::intrusive_ptr<GroupBase> group;
 };
+
+int DataParallel::local_rank_from_environment() {
+  return std::getenv("WORLD_SIZE") ? env_int("LOCAL_RANK", env("RANK", "0").c_str()) : 0;
+}
 
 DataParallel::DataParallel(std::unique_ptr<Impl> impl, int rank, int world_size)
     : impl_(std::move(impl)), rank_(rank), world_size_(world_size) {}
 
 DataParallel::~DataParallel() = default;
 
-std::unique_ptr<DataParallel> DataParallel::from_environment(std::chrono::milliseconds timeout) {
+std::unique_ptr<DataParallel> DataParallel::from_environment(std::chrono::milliseconds timeout, bool cuda) {
   const int world = env_int("WORLD_SIZE", "1");
   if (world <= 1) return nullptr;
   const int rank = env_int("RANK");
@@ -72,14 +88,26 @@ std::unique_ptr<DataParallel> DataParallel::from_environment(std::chrono::millis
   auto impl = std::make_unique<Impl>();
   try {
     auto store = c10::make_intrusive<c10d::TCPStore>(host, store_options);
-    auto options = c10d::ProcessGroupGloo::Options::create(timeout);
-    options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
-    impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world, options);
+    if (cuda) {
+#ifdef USE_C10D_NCCL
+      auto options = c10d::ProcessGroupNCCL::Options::create();
+      options->timeout = timeout;
+      impl->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(store, rank, world, options);
+#else
+      throw Error("this LibTorch was built without NCCL: data-parallel CUDA training is not available");
+#endif
+    } else {
+      auto options = c10d::ProcessGroupGloo::Options::create(timeout);
+      options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+      impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world, options);
+    }
   } catch (const std::exception& e) {
     throw Error("rank " + std::to_string(rank) + ": rendezvous at " + host + ":" +
                 std::to_string(store_options.port) + " failed: " + one_line(e));
   }
-  return std::unique_ptr<DataParallel>(new DataParallel(std::move(impl), rank, world));
+  std::unique_ptr<DataParallel> dp(new DataParallel(std::move(impl), rank, world));
+  if (cuda) dp->device_ = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(local_rank_from_environment()));
+  return dp;
 }
 
 void DataParallel::broadcast(const std::vector<torch::Tensor>& tensors) {
@@ -121,7 +149,7 @@ void DataParallel::average_gradients(const std::vector<torch::Tensor>& parameter
 }
 
 double DataParallel::sum(double value) {
-  std::vector<at::Tensor> t = {torch::tensor({value}, torch::kFloat64)};
+  std::vector<at::Tensor> t = {torch::tensor({value}, torch::kFloat64).to(device_)};
   wait_for(impl_->group->allreduce(t), rank_, "all-reduce");
   return t[0].item<double>();
 }

@@ -17,6 +17,7 @@
 #include "tesg/train/curves.h"
 #include "tesg/train/data_parallel.h"
 #include "tesg/train/lr_schedule.h"
+#include "tesg/train/mixed_precision.h"
 #include "tesg/train/training_set.h"
 #include "tesg/train/validation.h"
 
@@ -45,6 +46,32 @@ struct StepResult {
   bool finite = true;
 };
 
+// train.device as a device: "cuda" is this rank's GPU (LOCAL_RANK).
+torch::Device training_device(const TrainConfig& tc) {
+  torch::Device device(tc.device);
+  if (device.is_cuda() && !torch::cuda::is_available()) {
+    throw ConfigError("train.device: '" + tc.device + "', but this build or machine has no CUDA device");
+  }
+  if (device.is_cuda() && !device.has_index()) {
+    device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(DataParallel::local_rank_from_environment()));
+  }
+  if (tc.amp != "none" && !device.is_cuda()) {
+    throw ConfigError("train.amp: '" + tc.amp + "' needs train.device cuda (mixed precision is a GPU feature here)");
+  }
+  return device;
+}
+
+// AdamW state onto `device`: a resumed state is read onto the CPU, and checkpoints hold it on
+// the CPU so that they load on any machine.
+void move_optimizer_state(torch::optim::AdamW& optimizer, const torch::Device& device) {
+  for (auto& [key, state] : optimizer.state()) {
+    auto& s = static_cast<torch::optim::AdamWParamState&>(*state);
+    s.exp_avg(s.exp_avg().to(device));
+    s.exp_avg_sq(s.exp_avg_sq().to(device));
+    if (s.max_exp_avg_sq().defined()) s.max_exp_avg_sq(s.max_exp_avg_sq().to(device));
+  }
+}
+
 }  // namespace
 
 TrainSummary train(const Config& config, const TrainOptions& options, DataParallel* dp) {
@@ -55,10 +82,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     throw ConfigError("train.batch: " + std::to_string(tc.batch) + " is not divisible by the " +
                       std::to_string(world) + " ranks");
   }
-  if (tc.device != "cpu") {
-    throw ConfigError("train.device: '" + tc.device + "': training on CUDA is not implemented yet "
-                      "(use cpu)");
-  }
+  const auto device = training_device(tc);
   // Deterministic kernels where LibTorch has a choice (warn where it has none).
   torch::globalContext().setDeterministicAlgorithms(tc.deterministic, /*warn_only=*/true);
   const auto dir = fs::path(config.output.dir);
@@ -72,6 +96,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   }
   torch::manual_seed(static_cast<uint64_t>(tc.seed));
   nn::TeSG model(model_options(config.model));
+  model->to(device);
   torch::optim::AdamW optimizer(model->parameters(),
                                 torch::optim::AdamWOptions(tc.lr).weight_decay(tc.weight_decay));
   const auto loss_opts = loss_options(config.loss);
@@ -80,6 +105,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   info.sig_backends = sig::sig_fingerprint(config.sig);
   if (!options.resume.empty()) {
     const auto resumed = load_checkpoint(options.resume, *model, &optimizer);
+    move_optimizer_state(optimizer, device);
     info.step = resumed.step;
     info.best_value = resumed.best_value;
     if (lead) spdlog::info("resumed from {} at step {}", options.resume, info.step);
@@ -96,27 +122,42 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   auto save_state = [&] {
     if (!lead) return;
     info.epoch = info.step / spe;
+    move_optimizer_state(optimizer, torch::kCPU);
     save_checkpoint((dir / "last.pt").string(), *model, &optimizer, info);
+    move_optimizer_state(optimizer, device);
   };
 
+  LossScaler scaler(tc.amp == "fp16");
+  std::unique_ptr<ValidationSet> validation;
+  if (lead && !config.data.val.empty() && tc.val_every > 0) validation = std::make_unique<ValidationSet>(config);
   model->train();
   while (info.step < total) {
     const int64_t epoch = info.step / spe, index = info.step % spe;
-    const auto batch = data.batch(epoch, index, rank * per_rank, per_rank);
+    const auto batch = data.batch(epoch, index, rank * per_rank, per_rank).to(device);
     const double lr = scheduled_lr(tc, info.step, spe);
     set_lr(optimizer, lr);
     optimizer.zero_grad();
     StepResult r;
-    r.terms = nn::fusion_loss(model(batch.vi, batch.ir, batch.mask, batch.ft), batch.vi, batch.ir,
-                              loss_opts);
+    torch::Tensor fused;
+    {
+      AutocastScope autocast(tc.amp);  // the forward pass only; the loss in fp32
+      fused = model(batch.vi, batch.ir, batch.mask, batch.ft);
+    }
+    r.terms = nn::fusion_loss(fused.to(torch::kFloat32), batch.vi, batch.ir, loss_opts);
     if (options.nan_steps.count(info.step)) r.terms.total = r.terms.total * NAN;
     r.finite = std::isfinite(r.terms.total.item<double>());
     if (dp) r.finite = dp->sum(r.finite ? 0.0 : 1.0) == 0;  // every rank skips together
     if (r.finite) {
-      r.terms.total.backward();
+      scaler.scaled(r.terms.total).backward();
       if (dp) dp->average_gradients(model->parameters());
-      if (tc.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), tc.grad_clip);
-      optimizer.step();
+      // fp16: an overflowing gradient skips the step and lowers the scale (all ranks alike,
+      // the gradients being averaged); not counted as a non-finite loss.
+      if (scaler.unscale(model->parameters())) {
+        if (tc.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), tc.grad_clip);
+        optimizer.step();
+      } else {
+        spdlog::debug("step {}: fp16 gradient overflow, loss scale now {}", info.step, scaler.scale());
+      }
       bad_in_row = 0;
       summary.last_loss = r.terms.total.item<double>();
     } else {
@@ -154,9 +195,9 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     if (epoch_done && (epochs_done % config.output.save_every == 0 || info.step == total)) {
       save_state();
     }
-    if (lead && epoch_done && !config.data.val.empty() && tc.val_every > 0 &&
+    if (validation && !validation->empty() && epoch_done &&
         (epochs_done % tc.val_every == 0 || info.step == total)) {
-      const auto scores = validate(model, config);
+      const auto scores = validation->evaluate(model);
       std::string line = std::to_string(epochs_done), header = "epoch";
       for (const auto& [name, value] : scores) line += "," + std::to_string(value), header += "," + name;
       append_line((dir / "val.csv").string(), header + "\n", line + "\n");

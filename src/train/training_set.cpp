@@ -10,7 +10,7 @@
 #include "tesg/data/fusion_sample.h"
 #include "tesg/data/pair_discovery.h"
 #include "tesg/error.h"
-#include "tesg/sig/masker.h"
+#include "tesg/sig/pair_sig.h"
 #include "tesg/sig/sig_cache.h"
 
 namespace tesg::train {
@@ -33,9 +33,12 @@ std::vector<int64_t> epoch_order(int64_t n, int64_t seed, int64_t epoch) {
 
 TrainingSet::TrainingSet(const Config& config) : config_(config) {
   std::unique_ptr<sig::SigCache> cache;
+  std::unique_ptr<sig::PairSig> compute;  // without a cache: the backends, once per pair
   if (!config.sig.cache.empty()) {
     cache = std::make_unique<sig::SigCache>(config.sig.cache, sig::sig_fingerprint(config.sig),
                                             /*create=*/false);
+  } else {
+    compute = std::make_unique<sig::PairSig>(config.sig);
   }
   for (const auto& dir : config.data.train) {
     const auto set = data::find_pairs(dir, config.data.split);
@@ -43,11 +46,16 @@ TrainingSet::TrainingSet(const Config& config) : config_(config) {
     for (const auto& pair : set.pairs) {
       try {
         auto sample = data::load_pair(pair);
-        const auto mask = cache ? cache->read_mask(pair.stem, sample.ir.size(1), sample.ir.size(2))
-                                : sig::make_mask(config.sig, sample);
-        images_.push_back(torch::cat({to_bytes(sample.vi), to_bytes(sample.ir), to_bytes(mask)}, 0));
-        texts_.push_back(cache && config.sig.text_encoder != "none" ? cache->read_text(pair.stem)
-                                                                   : torch::Tensor());
+        if (cache) {
+          sample.mask = cache->read_mask(pair.stem, sample.ir.size(1), sample.ir.size(2));
+          if (config.sig.text_encoder != "none") sample.ft = cache->read_text(pair.stem);
+        } else {
+          const auto caption = compute->caption(sample);
+          sample.mask = compute->mask(sample, caption);
+          sample.ft = compute->text(caption);
+        }
+        images_.push_back(torch::cat({to_bytes(sample.vi), to_bytes(sample.ir), to_bytes(sample.mask)}, 0));
+        texts_.push_back(sample.ft);
       } catch (const Error& e) {
         problems_.push_back(e.what());
       }
@@ -58,6 +66,11 @@ TrainingSet::TrainingSet(const Config& config) : config_(config) {
     throw DataError("data.train: " + std::to_string(size()) + " pairs, fewer than one batch of " +
                     std::to_string(config.train.batch));
   }
+}
+
+Batch Batch::to(const torch::Device& device) const {
+  auto move = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
+  return {move(vi), move(ir), move(mask), move(ft)};
 }
 
 int64_t TrainingSet::steps_per_epoch() const { return size() / config_.train.batch; }

@@ -36,8 +36,8 @@ class NativeSigPipelineTest : public testing::Test {
     // Same SIG settings for tesg-sig and tesg-train (the cache's fingerprint must match).
     std::ofstream(dir / "c.yaml")
         << "model: {channels: 8, heads: 2, blocks: 1, text_dim: 32, text_attn_dim: 8, text_heads: 2}\n"
-           "data: {crop: 24, train: [" << dir / "data" << "]}\n"
-           "train: {epochs: 1, batch: 2, val_every: 0, threads: 1}\n"
+           "data: {crop: 24, train: [" << dir / "data" << "], val: " << dir / "data" << "}\n"
+           "train: {epochs: 1, batch: 2, val_every: 1, threads: 1}\n"
            "output: {dir: " << dir / "run" << "}\n"
            "sig: {masker: diffedit, captioner: file, text_encoder: clip, captions_file: " << dir / "captions.tsv"
         << ", sd_dir: " << dir / "sd" << ", diffedit_maps: 2, cache: " << dir / "cache" << "}\n";
@@ -57,6 +57,8 @@ TEST_F(NativeSigPipelineTest, CacheFromDiffEditAndClipTrainsAndFuses) {
   EXPECT_EQ(ft.sizes(), (torch::IntArrayRef{77, 32}));
   std::tie(code, out) = test::run_command(TESG_TRAIN_BIN, "--config " + dir / "c.yaml");
   ASSERT_EQ(code, 0) << out;
+  // Validation ran with the same backends (masks and CLIP text computed once for the val set).
+  EXPECT_NE(out.find("validation after epoch 1: VIF = "), std::string::npos) << out;
   std::tie(code, out) = test::run_command(TESG_FUSE_BIN, "--checkpoint " + dir / "run/model.pt" + " --data " +
                                                              dir / "data" + " --out " + dir / "fused --sig-cache " +
                                                              dir / "cache");

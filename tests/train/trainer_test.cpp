@@ -121,7 +121,12 @@ TEST(TrainerTest, RefusesDevicesItCannotTrainOn) {
   write_dataset(dir / "data", 4);
   auto config = tiny_config(dir / "data", dir / "run");
   config.train.device = "cuda";
-  EXPECT_THROW_WITH(train(config, {}), ConfigError, "train.device: 'cuda'");
+  if (!torch::cuda::is_available()) {
+    EXPECT_THROW_WITH(train(config, {}), ConfigError, "train.device: 'cuda', but this build or machine has no CUDA");
+  }
+  config.train.device = "cpu";
+  config.train.amp = "bf16";
+  EXPECT_THROW_WITH(train(config, {}), ConfigError, "train.amp: 'bf16' needs train.device cuda");
 }
 
 test::CommandResult run_train(const std::string& args) {

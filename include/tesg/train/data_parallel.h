@@ -1,9 +1,10 @@
 #pragma once
 // Data-parallel training over processes with torch's own c10d: a TCPStore rendezvous from the
-// environment torchrun and cluster launchers export (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE)
-// and a Gloo process group (CPU). Parameters are broadcast from rank 0; gradients are
-// all-reduced in buckets and averaged.
+// environment torchrun and cluster launchers export (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE,
+// LOCAL_RANK) and a Gloo (CPU) or NCCL (CUDA, one GPU per local rank) process group. Parameters
+// are broadcast from rank 0; gradients are all-reduced in buckets and averaged.
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <chrono>
 #include <memory>
@@ -16,7 +17,11 @@ class DataParallel {
   /// The group described by the environment, or null when WORLD_SIZE is unset or 1. Throws
   /// tesg::Error naming a missing or malformed variable. A peer that does not arrive or dies
   /// makes the collectives fail after `timeout` instead of hanging.
-  static std::unique_ptr<DataParallel> from_environment(std::chrono::milliseconds timeout);
+  /// `cuda`: NCCL over the GPUs (needs a LibTorch built with NCCL), else Gloo.
+  static std::unique_ptr<DataParallel> from_environment(std::chrono::milliseconds timeout,
+                                                        bool cuda = false);
+  /// LOCAL_RANK of the environment (the GPU of this process), 0 without data parallelism.
+  static int local_rank_from_environment();
   ~DataParallel();
 
   int rank() const { return rank_; }
@@ -34,6 +39,7 @@ class DataParallel {
   DataParallel(std::unique_ptr<Impl> impl, int rank, int world_size);
   std::unique_ptr<Impl> impl_;
   int rank_, world_size_;
+  c10::Device device_{c10::kCPU};  // where collective buffers live (the GPU for NCCL)
 };
 
 }  // namespace tesg::train

@@ -13,12 +13,13 @@ namespace tesg::train {
 struct Batch {
   torch::Tensor vi, ir, mask;  ///< [B,3,h,w], [B,1,h,w], [B,1,h,w] float
   torch::Tensor ft;            ///< [B,L,D] or undefined (the model's null text)
+  Batch to(const torch::Device& device) const;
 };
 
 class TrainingSet {
  public:
-  /// Loads every pair of `config.data.train` with its mask (from `config.sig.cache` when set,
-  /// else the weight-free masker) and text semantics (cache only). Unreadable or mismatched
+  /// Loads every pair of `config.data.train` with its mask and text semantics (from
+  /// `config.sig.cache` when set, else computed once by the configured backends). Unreadable or mismatched
   /// pairs go to problems(); throws DataError when no pair is usable.
   explicit TrainingSet(const Config& config);
 
