@@ -29,12 +29,13 @@ double seconds(int repeat, const std::function<void()>& run) {
 
 int main(int argc, char** argv) {
   CLI::App app{"bench_sig: native SIG model timings at real sizes (random weights)"};
-  int64_t width = 640, height = 480, maps = 10, threads = 0;
+  int64_t width = 640, height = 480, maps = 10, threads = 0, unet_batch = 1;
   int repeat = 1;
   std::string device = "cpu";
   app.add_option("--width", width, "image width");
   app.add_option("--height", height, "image height");
   app.add_option("--maps", maps, "DiffEdit noise maps per mask");
+  app.add_option("--unet-batch", unet_batch, "UNet samples per call (sig.diffedit_batch), for its memory");
   app.add_option("--repeat", repeat, "timed runs per component (after one warm-up)");
   app.add_option("--threads", threads, "intra-op threads (0 = all cores)");
   app.add_option("--device", device, "cpu | cuda");
@@ -52,8 +53,8 @@ int main(int argc, char** argv) {
   clip->to(dev), unet->to(dev), vae->to(dev), blip->to(dev);
   const int64_t lh = (height + 7) / 8, lw = (width + 7) / 8;
   const auto ids = torch::randint(0, 49407, {1, 77}, torch::kLong).to(dev);
-  const auto text = torch::randn({1, 77, 768}).to(dev);
-  const auto latents = torch::randn({1, 4, lh, lw}).to(dev);
+  const auto text = torch::randn({unet_batch, 77, 768}).to(dev);
+  const auto latents = torch::randn({unet_batch, 4, lh, lw}).to(dev);
   const auto image = torch::rand({1, 3, lh * 8, lw * 8}).to(dev);
   const auto pixels = torch::randn({1, 3, 384, 384}).to(dev);
   GenerationOptions beams;
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
   auto sync = [&] { if (dev.is_cuda()) torch::cuda::synchronize(); };
   const double t_clip = seconds(repeat, [&] { clip(ids); sync(); });
   const double t_vae = seconds(repeat, [&] { vae->encode(image); sync(); });
-  const double t_unet = seconds(repeat, [&] { unet(latents, torch::tensor(481), text); sync(); });
+  const double t_unet = seconds(repeat, [&] { unet(latents, torch::tensor(481), text); sync(); }) / double(unet_batch);
   const double t_blip = seconds(repeat, [&] { blip->generate(pixels, {101, 1037, 3861, 1997, 102}, beams); sync(); });
   const double per_pair = t_blip + 2 * (t_vae + 2 * maps * t_unet) + t_clip;
   std::cout << "| component | s |\n|---|---|\n"
