@@ -11,6 +11,7 @@
 
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
+#include "tesg/io/image.h"
 
 namespace tesg::infer {
 namespace {
@@ -21,11 +22,8 @@ constexpr double kMaskTint = 0.5;  // weight of red over the dimmed infrared in 
 
 // [C,H,W] float in [0,1] (C = 1 or 3, RGB) -> 8-bit BGR.
 cv::Mat to_bgr(const torch::Tensor& chw) {
-  const auto x = chw.dim() == 4 ? chw[0] : chw;
-  const auto bytes = x.detach().to(torch::kFloat32).clamp(0, 1).mul(255).round()
-                         .to(torch::kUInt8).expand({3, x.size(1), x.size(2)})
-                         .permute({1, 2, 0}).contiguous();
-  cv::Mat rgb(static_cast<int>(x.size(1)), static_cast<int>(x.size(2)), CV_8UC3, bytes.data_ptr());
+  const auto bytes = io::to_uint8_hwc(chw).expand({-1, -1, 3}).contiguous();  // gray -> RGB
+  cv::Mat rgb(static_cast<int>(bytes.size(0)), static_cast<int>(bytes.size(1)), CV_8UC3, bytes.data_ptr());
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);  // copies out of the tensor
   return bgr;

@@ -22,9 +22,7 @@ SigInputs::~SigInputs() = default;
 
 void SigInputs::attach(data::FusionSample& sample) const {
   if (compute_) {
-    const auto caption = compute_->caption(sample);
-    sample.mask = compute_->mask(sample, caption);
-    sample.ft = compute_->text(caption);
+    compute_->attach(sample);
     return;
   }
   sample.mask = cache_->read_mask(sample.stem, sample.ir.size(1), sample.ir.size(2));

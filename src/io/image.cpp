@@ -71,18 +71,23 @@ torch::Tensor read_infrared(const std::string& path) {
   return image.size(0) == 1 ? image : nn::rgb_to_gray(image.unsqueeze(0)).squeeze(0);
 }
 
+torch::Tensor to_uint8_hwc(const torch::Tensor& image) {
+  const auto chw = image.dim() == 4 ? image.squeeze(0) : image;
+  return chw.detach()
+      .to(torch::kCPU, torch::kFloat32)
+      .clamp(0, 1)
+      .mul(255)
+      .round()
+      .to(torch::kUInt8)
+      .permute({1, 2, 0})
+      .contiguous();
+}
+
 void write_png(const std::string& path, const torch::Tensor& image) {
   const auto chw = image.dim() == 4 ? image.squeeze(0) : image;
   TORCH_CHECK(chw.dim() == 3 && (chw.size(0) == 1 || chw.size(0) == 3),
               "write_png: expected [C,H,W] with C = 1 or 3, got ", image.sizes());
-  const auto bytes = chw.detach()
-                         .to(torch::kCPU, torch::kFloat32)
-                         .clamp(0, 1)
-                         .mul(255)
-                         .round()
-                         .to(torch::kUInt8)
-                         .permute({1, 2, 0})
-                         .contiguous();
+  const auto bytes = to_uint8_hwc(chw);
   const int channels = static_cast<int>(chw.size(0));
   cv::Mat mat(static_cast<int>(chw.size(1)), static_cast<int>(chw.size(2)), CV_8UC(channels),
               bytes.data_ptr());

@@ -37,18 +37,20 @@ SigBuildReport build_sig_cache(const SigConfig& config, const std::string& data_
                                                      : sig.caption(data::FusionSample{pair.stem, {}, {}, {}, {}}));
         ++report.kept;
       } else {
-        const auto sample = data::load_pair(pair);
-        records.push_back(sig.caption(sample));
-        cache.write_mask(pair.stem, sig.mask(sample, records.back()));
-        if (with_text) cache.write_text(pair.stem, sig.text(records.back()));
+        auto sample = data::load_pair(pair);
+        records.push_back(sig.attach(sample));
+        cache.write_mask(pair.stem, sample.mask);
+        if (with_text) cache.write_text(pair.stem, sample.ft);
         ++report.written;
+        // BLIP captions are slow to remake: keep them on disk if the run stops.
+        if (config.captioner == "blip") cache.write_captions(records);
       }
-      if (config.captioner != "none") cache.write_captions(records);  // kept if the run stops
     } catch (const std::exception& e) {
       report.failures.push_back(one_line(e));
     }
     progress.advance();
   }
+  if (config.captioner != "none") cache.write_captions(records);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

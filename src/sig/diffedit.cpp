@@ -62,8 +62,8 @@ DiffEditMask DiffEdit::latent_mask(const torch::Tensor& image, const torch::Tens
   return out;
 }
 
-torch::Tensor DiffEdit::image_mask(const torch::Tensor& image, const std::string& caption,
-                                   const std::string& caption_without_keyword, uint64_t generator_seed) const {
+torch::Tensor DiffEdit::image_mask(const torch::Tensor& image, const torch::Tensor& caption,
+                                   const torch::Tensor& caption_without_keyword, uint64_t generator_seed) const {
   const int64_t h = image.size(1), w = image.size(2);
   const int64_t scale = int64_t(1) << (sd_.vae->options.block_channels.size() - 1);
   const int64_t ph = (scale - h % scale) % scale, pw = (scale - w % scale) % scale;
@@ -78,7 +78,7 @@ torch::Tensor DiffEdit::image_mask(const torch::Tensor& image, const std::string
   };
   const auto posterior_noise = draw();
   const auto add = draw();
-  const auto mask = latent_mask(padded, sd_.embed(caption), sd_.embed(caption_without_keyword), posterior_noise, add).mask;
+  const auto mask = latent_mask(padded, caption, caption_without_keyword, posterior_noise, add).mask;
   const auto up = mask.unsqueeze(0).repeat_interleave(scale, 2).repeat_interleave(scale, 3);
   return up[0].narrow(1, 0, h).narrow(2, 0, w).to(torch::kCPU);
 }

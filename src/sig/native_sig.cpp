@@ -6,6 +6,7 @@
 
 #include "bundled_paths.h"
 #include "tesg/error.h"
+#include "tesg/io/image.h"
 #include "tesg/sig/diffedit.h"
 #include "tesg/sig/models/blip.h"
 #include "tesg/sig/tokenizers.h"
@@ -25,10 +26,6 @@ uint64_t stem_seed(const std::string& stem, int64_t seed) {
   uint64_t h = 1469598103934665603ull;
   for (const unsigned char c : stem) h = (h ^ c) * 1099511628211ull;
   return h ^ static_cast<uint64_t>(seed);
-}
-
-torch::Tensor to_uint8_hwc(const torch::Tensor& chw) {
-  return chw.clamp(0, 1).mul(255).round().to(torch::kUInt8).permute({1, 2, 0}).contiguous();
 }
 
 }  // namespace
@@ -90,7 +87,7 @@ std::string NativeSig::caption(const torch::Tensor& vi) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& m = *models_;
   if (!m.blip) throw ConfigError("sig.captioner: blip is not configured");
-  const auto pixels = models::blip_pixel_values(to_uint8_hwc(vi), m.blip->options.image_size).to(m.device, m.dtype);
+  const auto pixels = models::blip_pixel_values(io::to_uint8_hwc(vi), m.blip->options.image_size).to(m.device, m.dtype);
   models::GenerationOptions g;
   g.beams = config_.blip_beams;
   g.min_length = config_.blip_min_length;
@@ -114,8 +111,9 @@ torch::Tensor NativeSig::mask(const data::FusionSample& s, const std::string& ca
   o.batch = config_.diffedit_batch;
   const DiffEdit diffedit(*m.sd, o);
   const uint64_t seed = stem_seed(s.stem, config_.seed);
-  const auto vi = diffedit.image_mask(s.vi, caption, caption_without_keyword, seed);
-  const auto ir = diffedit.image_mask(s.ir.expand({3, -1, -1}), caption, caption_without_keyword, seed + 1);
+  const auto with = m.sd->embed(caption), without = m.sd->embed(caption_without_keyword);
+  const auto vi = diffedit.image_mask(s.vi, with, without, seed);
+  const auto ir = diffedit.image_mask(s.ir.expand({3, -1, -1}), with, without, seed + 1);
   return torch::maximum(vi, ir);
 }
 

@@ -66,4 +66,11 @@ torch::Tensor PairSig::text(const CaptionRecord& caption) {
   return config_.text_encoder == "clip" ? native_->text(caption.caption) : torch::Tensor();
 }
 
+CaptionRecord PairSig::attach(data::FusionSample& sample) {
+  auto record = caption(sample);
+  sample.mask = mask(sample, record);
+  sample.ft = text(record);
+  return record;
+}
+
 }  // namespace tesg::sig

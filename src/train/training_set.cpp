@@ -50,9 +50,7 @@ TrainingSet::TrainingSet(const Config& config) : config_(config) {
           sample.mask = cache->read_mask(pair.stem, sample.ir.size(1), sample.ir.size(2));
           if (config.sig.text_encoder != "none") sample.ft = cache->read_text(pair.stem);
         } else {
-          const auto caption = compute->caption(sample);
-          sample.mask = compute->mask(sample, caption);
-          sample.ft = compute->text(caption);
+          compute->attach(sample);
         }
         images_.push_back(torch::cat({to_bytes(sample.vi), to_bytes(sample.ir), to_bytes(sample.mask)}, 0));
         texts_.push_back(sample.ft);

@@ -8,6 +8,7 @@
 
 #include "tesg/data/fusion_sample.h"
 #include "tesg/data/pair_discovery.h"
+#include "tesg/io/image.h"
 #include "tesg/metrics/fusion_metrics.h"
 #include "tesg/metrics/gray_image.h"
 #include "tesg/sig/pair_sig.h"
@@ -17,8 +18,7 @@ namespace {
 
 // The fused RGB [1,3,H,W] as the evaluator reads its 8-bit PNG.
 metrics::GrayImage evaluator_gray(const torch::Tensor& fused) {
-  const auto rgb = fused[0].to(torch::kCPU, torch::kFloat32).clamp(0, 1).mul(255).round().to(torch::kUInt8)
-                       .permute({1, 2, 0}).contiguous();
+  const auto rgb = io::to_uint8_hwc(fused);
   return metrics::evaluator_gray_from_rgb(rgb.data_ptr<uint8_t>(), rgb.size(0), rgb.size(1));
 }
 
@@ -43,9 +43,7 @@ ValidationSet::ValidationSet(const Config& config) : pairs_(std::make_unique<Pai
   for (const auto& pair : data::find_pairs(config.data.val, config.data.split).pairs) {
     try {
       auto s = data::load_pair(pair);
-      const auto caption = sig.caption(s);
-      s.mask = sig.mask(s, caption);
-      s.ft = sig.text(caption);
+      sig.attach(s);
       pairs_->items.push_back({std::move(s), metrics::read_evaluator_gray(pair.ir), metrics::read_evaluator_gray(pair.vi)});
     } catch (const std::exception& e) {
       spdlog::warn("validation: {}", e.what());

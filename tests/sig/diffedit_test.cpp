@@ -67,7 +67,8 @@ TEST(DiffEditTest, ImageMasksHaveTheImageSize) {
   auto sd = StableDiffusion::load(sd_folder(dir), kClipTokenizer);
   DiffEditOptions options;
   options.maps = 2;
-  const auto mask = DiffEdit(sd, options).image_mask(torch::rand({3, 13, 7}), "a cat on a sofa", "a on a sofa", 0);
+  const auto mask = DiffEdit(sd, options).image_mask(torch::rand({3, 13, 7}), sd.embed("a cat on a sofa"),
+                                                     sd.embed("a on a sofa"), 0);
   EXPECT_EQ(mask.sizes(), (torch::IntArrayRef{1, 13, 7}));
   EXPECT_TRUE(((mask == 0) | (mask == 1)).all().item<bool>());
 }

@@ -18,6 +18,10 @@ torch::Tensor read_visible(const std::string& path);
 /// An infrared image as [1,H,W] (a colour file is reduced to BT.601 luma).
 torch::Tensor read_infrared(const std::string& path);
 
+/// [C,H,W] or [1,C,H,W] in [0,1] (any device, float type) -> [H,W,C] uint8 on the CPU, as
+/// write_png stores it: clamped to [0,1], scaled to 0..255 and rounded.
+torch::Tensor to_uint8_hwc(const torch::Tensor& image);
+
 /// Writes [C,H,W] (C = 1 or 3, RGB) or [1,C,H,W] in [0,1] as an 8-bit PNG: clamped to [0,1],
 /// scaled to 0..255 and rounded. Written atomically (temporary file + rename).
 void write_png(const std::string& path, const torch::Tensor& image);

@@ -55,10 +55,11 @@ class DiffEdit {
   DiffEditMask latent_mask(const torch::Tensor& image, const torch::Tensor& caption,
                            const torch::Tensor& caption_without_keyword,
                            const torch::Tensor& posterior_noise, const torch::Tensor& add_noise) const;
-  /// The mask of an image [3,H,W] in [0,1] at its own size ([1,H,W] in {0,1}): padded to the
-  /// VAE's multiple, noise drawn from `generator_seed`, upsampled nearest, cropped back.
-  torch::Tensor image_mask(const torch::Tensor& image, const std::string& caption,
-                           const std::string& caption_without_keyword, uint64_t generator_seed) const;
+  /// The mask of an image [3,H,W] in [0,1] at its own size ([1,H,W] in {0,1}) from the two
+  /// caption embeddings (StableDiffusion::embed): padded to the VAE's multiple, noise drawn
+  /// from `generator_seed`, upsampled nearest, cropped back.
+  torch::Tensor image_mask(const torch::Tensor& image, const torch::Tensor& caption,
+                           const torch::Tensor& caption_without_keyword, uint64_t generator_seed) const;
 
  private:
   StableDiffusion& sd_;

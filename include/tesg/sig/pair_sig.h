@@ -29,6 +29,8 @@ class PairSig {
   torch::Tensor mask(const data::FusionSample& sample, const CaptionRecord& caption);
   /// Ft [L,D] for the caption record; undefined without a text encoder.
   torch::Tensor text(const CaptionRecord& caption);
+  /// All three for a loaded pair: sets `sample.mask` and `sample.ft`, returns the caption record.
+  CaptionRecord attach(data::FusionSample& sample);
 
  private:
   SigConfig config_;

@@ -9,6 +9,12 @@ namespace tesg::sig::models {
 torch::nn::Conv2d conv3x3(int64_t in, int64_t out, int64_t stride, int64_t padding) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(stride).padding(padding));
 }
+void register_resampler(torch::nn::Module& block, const std::string& list, const torch::nn::Conv2d& conv) {
+  auto holder = std::make_shared<torch::nn::Module>();
+  holder->register_module("conv", conv);
+  block.register_module(list, torch::nn::ModuleList())->push_back(holder);
+}
+
 torch::nn::Conv2d conv1x1(int64_t in, int64_t out) { return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 1)); }
 torch::nn::GroupNorm group_norm(int64_t groups, int64_t channels, double eps) {
   return torch::nn::GroupNorm(torch::nn::GroupNormOptions(groups, channels).eps(eps));

@@ -63,6 +63,10 @@ TORCH_MODULE(VaeAttention);
 /// Sinusoidal timestep embedding as diffusers' get_timestep_embedding (max period 10000).
 torch::Tensor timestep_embedding(const torch::Tensor& t, int64_t dim, bool flip_sin_to_cos, double freq_shift);
 
+/// Registers `conv` as diffusers names a resampler: `<list>.0.conv` (list "downsamplers" or
+/// "upsamplers") under `block`.
+void register_resampler(torch::nn::Module& block, const std::string& list, const torch::nn::Conv2d& conv);
+
 torch::nn::Conv2d conv3x3(int64_t in, int64_t out, int64_t stride = 1, int64_t padding = 1);
 torch::nn::Conv2d conv1x1(int64_t in, int64_t out);
 torch::nn::GroupNorm group_norm(int64_t groups, int64_t channels, double eps);

@@ -92,13 +92,7 @@ UNetImpl::UNetImpl(UNetOptions options_) : options(std::move(options_)), parts_(
       auto attentions = m->register_module("attentions", torch::nn::ModuleList());
       for (auto& a : b.attentions) attentions->push_back(a);
     }
-    if (b.resample) {
-      auto samplers = m->register_module(b.downsample ? "downsamplers" : "upsamplers",
-                                         torch::nn::ModuleList());
-      auto holder = std::make_shared<torch::nn::Module>();
-      holder->register_module("conv", b.resample);
-      samplers->push_back(holder);
-    }
+    if (b.resample) register_resampler(*m, b.downsample ? "downsamplers" : "upsamplers", b.resample);
     list.push_back(m);
   };
   auto down_list = register_module("down_blocks", torch::nn::ModuleList());

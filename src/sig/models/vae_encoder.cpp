@@ -77,9 +77,7 @@ VaeEncoderImpl::VaeEncoderImpl(VaeOptions options_) : options(std::move(options_
     }
     if (i < n - 1) {
       b.downsample = conv3x3(out, out, 2, 0);
-      auto holder = std::make_shared<torch::nn::Module>();
-      holder->register_module("conv", b.downsample);
-      m->register_module("downsamplers", torch::nn::ModuleList())->push_back(holder);
+      register_resampler(*m, "downsamplers", b.downsample);
     }
     down_list->push_back(m);
     p.down.push_back(b);
