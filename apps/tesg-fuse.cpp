@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -82,13 +83,16 @@ int main(int argc, char** argv) {
       fuse = model->as_fuse_fn();
       infer::warn_on_backend_mismatch(model->info().sig_backends, sig.backends());
     }
-    spdlog::info("{} on {} ({} CPU threads), SIG: {}", checkpoint.empty() ? baseline : checkpoint,
-                 config.fuse.device, used_threads, sig.backends());
+    spdlog::info("{} on {} ({} CPU threads; {}), SIG: {}", checkpoint.empty() ? baseline : checkpoint,
+                 config.fuse.device, used_threads, tesg::describe(tesg::torch_build()), sig.backends());
     auto summary = single ? infer::fuse_pair_files(fuse, sig, ir, vi, out, outputs, config.fuse)
                           : infer::fuse_folder(fuse, sig, data_dir, split, out, outputs, config.fuse);
     summary.method = checkpoint.empty() ? baseline : checkpoint;
     summary.device = config.fuse.device;
     summary.peak_rss_mib = tesg::peak_rss_mib();
+    if (const c10::Device device(config.fuse.device); model && device.is_cuda()) {
+      summary.peak_gpu_mib = tesg::cuda_peak_memory_mib(std::max<int>(device.index(), 0));
+    }
     if (!single) infer::write_summary_json((std::filesystem::path(out) / "fuse_summary.json").string(), summary);
     for (const auto& line : infer::summary_lines(summary)) {
       if (line.rfind("failed", 0) == 0 || line.rfind("unpaired", 0) == 0) {

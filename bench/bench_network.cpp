@@ -1,12 +1,14 @@
 // Times the TeSG network: no-grad forward at 640x480 (MSRS) and 1280x1024 (LLVIP), and one
-// training step (forward + backward + AdamW) at batch 8, 96x96 crops. Prints a Markdown table
-// with the peak resident memory of each workload, each measured in its own child process.
+// training step (forward + backward + AdamW) at batch 8, 96x96 crops, on the CPU or a GPU, in
+// fp32 or mixed precision. Prints a Markdown table with images/s and the peak memory of each
+// workload (resident, and GPU when on CUDA), each measured in its own child process.
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <iomanip>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -19,13 +21,30 @@
 #include "tesg/nn/fusion_loss.h"
 #include "tesg/nn/tesg.h"
 #include "tesg/runtime.h"
+#include "tesg/train/mixed_precision.h"
 
 namespace {
 
 struct Timing {
   double ms;
   double rss_mib;
+  double gpu_mib;
   int64_t params;
+  int runs;
+};
+
+// Where and how a workload runs: --device, and --precision as fusion (weights in that type) and
+// training (autocast, loss scaling for fp16) use it.
+struct Target {
+  torch::Device device{torch::kCPU};
+  std::string precision = "fp32";
+  double max_seconds = 1e9;
+  torch::ScalarType dtype() const {
+    return precision == "fp16" ? torch::kFloat16 : precision == "bf16" ? torch::kBFloat16 : torch::kFloat32;
+  }
+  void synchronize() const {
+    if (device.is_cuda()) torch::cuda::synchronize();
+  }
 };
 
 int64_t parameter_count(tesg::nn::TeSG& model) {
@@ -34,33 +53,52 @@ int64_t parameter_count(tesg::nn::TeSG& model) {
   return n;
 }
 
-Timing time_workload(int warmup, int repeat, const std::function<void()>& run) {
-  for (int i = 0; i < warmup; ++i) run();
+// One warm-up, then `repeat` timed runs or as many as fit in target.max_seconds.
+Timing time_workload(const Target& target, int repeat, const std::function<void()>& run) {
+  run();
+  target.synchronize();
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < repeat; ++i) run();
-  const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
-  return {elapsed.count() / repeat, tesg::peak_rss_mib(), 0};
+  const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  int runs = 0;
+  while (runs < repeat && (runs == 0 || seconds() < target.max_seconds)) {
+    run();
+    ++runs;
+    if (target.device.is_cuda() && runs % 10 == 0) target.synchronize();  // bounds the queue
+  }
+  target.synchronize();
+  // The peak covers the warm-up, where cuDNN's algorithm search happens.
+  return {seconds() * 1000 / runs, tesg::peak_rss_mib(), tesg::cuda_peak_memory_mib(), 0, runs};
 }
 
-Timing forward(tesg::nn::TeSG& model, int64_t h, int64_t w, int repeat) {
+Timing forward(tesg::nn::TeSG& model, const Target& target, int64_t h, int64_t w, int repeat) {
   torch::NoGradGuard no_grad;
-  const auto vi = torch::rand({1, 3, h, w}), ir = torch::rand({1, 1, h, w});
-  const auto mask = (torch::rand({1, 1, h, w}) > 0.5).to(torch::kFloat32);
-  auto t = time_workload(1, repeat, [&] { model(vi, ir, mask, torch::Tensor()); });
+  model->to(target.device, target.dtype());
+  const auto options = torch::TensorOptions().device(target.device).dtype(target.dtype());
+  const auto vi = torch::rand({1, 3, h, w}, options), ir = torch::rand({1, 1, h, w}, options);
+  const auto mask = (torch::rand({1, 1, h, w}, options) > 0.5).to(target.dtype());
+  auto t = time_workload(target, repeat, [&] { model(vi, ir, mask, torch::Tensor()); });
   t.params = parameter_count(model);
   return t;
 }
 
-Timing train_step(tesg::nn::TeSG& model, int64_t batch, int64_t crop, int repeat) {
-  const auto vi = torch::rand({batch, 3, crop, crop}), ir = torch::rand({batch, 1, crop, crop});
-  const auto mask = (torch::rand({batch, 1, crop, crop}) > 0.5).to(torch::kFloat32);
+Timing train_step(tesg::nn::TeSG& model, const Target& target, int64_t batch, int64_t crop, int repeat) {
+  model->to(target.device);
+  const auto options = torch::TensorOptions().device(target.device);
+  const auto vi = torch::rand({batch, 3, crop, crop}, options), ir = torch::rand({batch, 1, crop, crop}, options);
+  const auto mask = (torch::rand({batch, 1, crop, crop}, options) > 0.5).to(torch::kFloat32);
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-4));
   const auto loss_options = tesg::loss_options(tesg::LossConfig());
-  auto t = time_workload(1, repeat, [&] {
+  const std::string amp = target.precision == "fp32" ? "none" : target.precision;
+  tesg::train::LossScaler scaler(amp == "fp16");
+  auto t = time_workload(target, repeat, [&] {
     optimizer.zero_grad();
-    tesg::nn::fusion_loss(model(vi, ir, mask, torch::Tensor()), vi, ir, loss_options)
-        .total.backward();
-    optimizer.step();
+    torch::Tensor fused;
+    {
+      tesg::train::AutocastScope autocast(amp);
+      fused = model(vi, ir, mask, torch::Tensor());
+    }
+    scaler.scaled(tesg::nn::fusion_loss(fused.to(torch::kFloat32), vi, ir, loss_options).total).backward();
+    if (scaler.unscale(model->parameters())) optimizer.step();
   });
   t.params = parameter_count(model);
   return t;
@@ -77,7 +115,7 @@ Timing in_child(const std::function<Timing()>& workload) {
     const ssize_t written = ::write(fds[1], &t, sizeof(t));
     ::_exit(written == sizeof(t) ? 0 : 1);
   }
-  Timing t{0, 0, 0};
+  Timing t{0, 0, 0, 0, 0};
   const ssize_t got = ::read(fds[0], &t, sizeof(t));
   ::waitpid(pid, nullptr, 0);
   ::close(fds[0]), ::close(fds[1]);
@@ -90,9 +128,15 @@ Timing in_child(const std::function<Timing()>& workload) {
 int main(int argc, char** argv) {
   CLI::App app{"bench_network: TeSG forward and training-step time and peak memory"};
   int threads = 0, repeat = 3;
-  std::vector<std::string> overrides;
+  double max_seconds = 1e9;
+  std::string device = "cpu";
+  std::vector<std::string> overrides, precisions = {"fp32"};
   std::vector<std::string> workloads = {"fwd640", "fwd1280", "train"};
   app.add_option("--threads", threads, "intra-op threads (0 = all cores)");
+  app.add_option("--device", device, "cpu | cuda | cuda:N");
+  app.add_option("--max-seconds", max_seconds, "stop a workload's timed runs after this long");
+  app.add_option("--precision", precisions, "any of fp32 bf16 fp16 (bf16/fp16 on CUDA)")
+      ->delimiter(',')->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
   app.add_option("--repeat", repeat, "timed runs per workload (after one warm-up)");
   app.add_option("--set", overrides, "config override, e.g. model.channels=24");
   app.add_option("--workloads", workloads, "any of fwd640 fwd1280 train")->delimiter(',');
@@ -104,37 +148,51 @@ int main(int argc, char** argv) {
     torch::manual_seed(0);
     return tesg::nn::TeSG(tesg::model_options(config.model));
   };
-  // No torch work in this process: children are forked per workload.
-  std::cout << "| workload | ms | peak RSS MiB |\n|---|---|---|\n";
+  // No torch work in this process: children are forked per workload (CUDA is initialised in the
+  // children only, so forking is safe).
+  std::cout << "| workload | device | precision | runs | ms | images/s | peak RSS MiB | peak GPU MiB |\n"
+               "|---|---|---|---|---|---|---|---|\n";
   int64_t params = 0;
-  for (const auto& w : workloads) {
-    Timing t{0, 0, 0};
-    std::string name;
-    if (w == "fwd640" || w == "fwd1280") {
-      const bool large = w == "fwd1280";
-      name = large ? "forward 1280x1024 (no grad)" : "forward 640x480 (no grad)";
-      t = in_child([&] {
-        auto model = make_model();
-        model->eval();
-        return large ? forward(model, 1024, 1280, 1) : forward(model, 480, 640, repeat);
-      });
-    } else if (w == "train") {
-      name = "train step B=8 96x96 (fwd+bwd+AdamW)";
-      t = in_child([&] {
-        auto model = make_model();
-        return train_step(model, 8, 96, repeat);
-      });
-    } else {
-      std::cerr << "unknown workload " << w << "\n";
+  for (const auto& precision : precisions) {
+    const Target target{torch::Device(device), precision, max_seconds};
+    if (!target.device.is_cuda() && precision != "fp32") {
+      std::cerr << "--precision " << precision << " needs --device cuda\n";
       return 2;
     }
-    std::cout << "| " << name << " | " << static_cast<int64_t>(t.ms) << " | "
-              << static_cast<int64_t>(t.rss_mib) << " |" << std::endl;
-    params = t.params;
+    for (const auto& w : workloads) {
+      Timing t{0, 0, 0, 0, 0};
+      std::string name;
+      int64_t images = 1;
+      if (w == "fwd640" || w == "fwd1280") {
+        const bool large = w == "fwd1280";
+        name = large ? "forward 1280x1024 (no grad)" : "forward 640x480 (no grad)";
+        t = in_child([&] {
+          auto model = make_model();
+          model->eval();
+          return large ? forward(model, target, 1024, 1280, target.device.is_cuda() ? repeat : 1)
+                       : forward(model, target, 480, 640, repeat);
+        });
+      } else if (w == "train") {
+        name = "train step B=8 96x96 (fwd+bwd+AdamW)";
+        images = 8;
+        t = in_child([&] {
+          auto model = make_model();
+          return train_step(model, target, images, 96, repeat);
+        });
+      } else {
+        std::cerr << "unknown workload " << w << "\n";
+        return 2;
+      }
+      std::cout << "| " << name << " | " << device << " | " << precision << " | " << t.runs << " | " << std::fixed
+                << std::setprecision(1) << t.ms << " | " << std::setprecision(2) << images * 1000.0 / t.ms
+                << " | " << static_cast<int64_t>(t.rss_mib) << " | " << static_cast<int64_t>(t.gpu_mib) << " |"
+                << std::endl;
+      params = t.params;
+    }
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::cout << "\nTeSG C=" << config.model.channels << " blocks=" << config.model.blocks << ", "
-            << params << " parameters, LibTorch " << TORCH_VERSION << ", CPU, "
-            << (threads > 0 ? threads : cores) << " threads\n";
+            << params << " parameters, " << tesg::describe(tesg::torch_build()) << ", "
+            << (threads > 0 ? threads : cores) << " CPU threads\n";
   return 0;
 }

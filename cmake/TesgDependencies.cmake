@@ -3,6 +3,37 @@
 find_package(Torch REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
+message(STATUS "tesg: LibTorch ${Torch_VERSION} from ${TORCH_INSTALL_PREFIX}")
+
+# The GPU build (scripts/setup.sh with TESG_TORCH=pip) insists on a LibTorch with CUDA and NCCL,
+# and its tests check that both are linked into the binaries.
+option(TESG_REQUIRE_CUDA "Fail unless LibTorch has its CUDA backend and NCCL" OFF)
+if(TESG_REQUIRE_CUDA)
+  if(NOT TARGET torch_cuda)
+    message(FATAL_ERROR "TESG_REQUIRE_CUDA: the LibTorch at ${TORCH_INSTALL_PREFIX} has no CUDA backend")
+  endif()
+  get_target_property(TESG_TORCH_CUDA_DEFINES torch_cuda INTERFACE_COMPILE_DEFINITIONS)
+  if(NOT "USE_C10D_NCCL" IN_LIST TESG_TORCH_CUDA_DEFINES)
+    message(FATAL_ERROR "TESG_REQUIRE_CUDA: the LibTorch at ${TORCH_INSTALL_PREFIX} has no NCCL")
+  endif()
+  message(STATUS "tesg: CUDA ${CUDA_VERSION}, cuDNN and NCCL through LibTorch")
+endif()
+
+# The pip LibTorch ships its own (newer) fmt headers in its include folder, which would shadow
+# the fmt that spdlog was built with. Put spdlog's fmt first, through a folder holding only it.
+if(TARGET fmt::fmt AND EXISTS "${TORCH_INSTALL_PREFIX}/include/fmt")
+  get_target_property(TESG_FMT_INCLUDE fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
+  list(GET TESG_FMT_INCLUDE 0 TESG_FMT_INCLUDE)
+endif()
+if(TESG_FMT_INCLUDE AND NOT TESG_FMT_INCLUDE STREQUAL "${TORCH_INSTALL_PREFIX}/include")
+  set(TESG_FMT_FIRST "${CMAKE_BINARY_DIR}/fmt-first")
+  file(MAKE_DIRECTORY "${TESG_FMT_FIRST}")
+  file(CREATE_LINK "${TESG_FMT_INCLUDE}/fmt" "${TESG_FMT_FIRST}/fmt" SYMBOLIC)
+  message(STATUS "tesg: spdlog's fmt (${TESG_FMT_INCLUDE}) before LibTorch's bundled fmt")
+endif()
+# ProcessGroupGloo.hpp includes gloo's headers, which the pip LibTorch does not ship: Debian's
+# libgloo-dev provides them (only declarations are used; the code is inside libtorch_cpu).
+find_path(TESG_GLOO_INCLUDE_DIR gloo/algorithm.h REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(ICU REQUIRED COMPONENTS uc)
@@ -29,9 +60,12 @@ endif()
 function(tesg_executable name)
   add_executable(${name} ${ARGN})
   target_link_libraries(${name} PRIVATE tesg)
-  if(TESG_TCMALLOC)  # keep it even though no symbol is referenced by name
-    target_link_libraries(${name} PRIVATE "-Wl,--push-state,--no-as-needed" ${TESG_TCMALLOC} "-Wl,--pop-state")
-  endif()
+  # Libraries that must come before LibTorch in the executable's lookup order, kept even though
+  # no symbol is referenced by name: tcmalloc, and libstdc++ itself, because the pip LibTorch
+  # exports its own copies of parts of libstdc++ (std::filesystem among them) that crash when
+  # our code binds to them (std::filesystem::remove_all jumped to address 0).
+  target_link_libraries(${name} PRIVATE "-Wl,--push-state,--no-as-needed" ${TESG_TCMALLOC} stdc++
+                        "-Wl,--pop-state")
   if(TESG_USE_PCH)
     target_precompile_headers(${name} REUSE_FROM tesg)
   endif()

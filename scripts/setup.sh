@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Installs tesg's Debian 12 dependencies (only those missing) and builds Release into build/.
+# Installs tesg's Debian 12 dependencies (only those missing) and builds Release.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
-# Environment: TESG_BUILD_DIR (default build), TESG_SKIP_APT=1 to skip the package step.
+# Environment:
+#   TESG_TORCH      debian (default): Debian's LibTorch 1.13, CPU, into build/
+#                   pip: the pinned pip LibTorch 2.x with CUDA, cuDNN and NCCL
+#                   (scripts/torch-pip.lock, fetched by scripts/fetch_torch.sh), into build-cuda/
+#   TESG_BUILD_DIR  overrides the build folder; TESG_SKIP_APT=1 skips the package step.
+# Extra arguments go to the first cmake configure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +18,16 @@ packages=(
   nlohmann-json3-dev     # safetensors headers, HF config.json, tokenizer vocabularies
   libicu-dev             # Unicode categories and normalisation for the CLIP and BERT tokenizers
 )
+torch_flavour=${TESG_TORCH:-debian}
+case "$torch_flavour" in
+  debian) build_dir=${TESG_BUILD_DIR:-build} ;;
+  pip)
+    build_dir=${TESG_BUILD_DIR:-build-cuda}
+    packages+=(unzip)    # unpacks the wheels
+    python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+    ;;
+  *) echo "setup: TESG_TORCH must be debian or pip, not '$torch_flavour'" >&2; exit 2 ;;
+esac
 
 install_missing_packages() {
   local missing=()
@@ -30,9 +45,17 @@ install_missing_packages() {
 
 [ "${TESG_SKIP_APT:-0}" = 1 ] || install_missing_packages
 
-build_dir=${TESG_BUILD_DIR:-build}
+configure_args=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
+if [ "$torch_flavour" = pip ]; then
+  export PATH="$PATH:${CUDA_HOME:-/usr/local/cuda}/bin"   # nvcc, found by Torch's CMake package
+  torch_prefix=$(bash scripts/fetch_torch.sh)
+  # Only host code includes CUDA headers (no kernels of our own): any one architecture will do.
+  configure_args+=(-DCMAKE_PREFIX_PATH="$torch_prefix" -DTORCH_CUDA_ARCH_LIST=9.0
+                   -DCAFFE2_USE_CUDNN=ON -DTESG_REQUIRE_CUDA=ON)
+fi
+
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake -S . -B "$build_dir" "${configure_args[@]}" "$@"
 fi
 cmake --build "$build_dir"

@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # Sets up and builds (scripts/setup.sh), then runs every test with ctest. Non-zero on any failure.
+# TESG_TORCH=pip tests the LibTorch 2.x + CUDA build (build-cuda/) instead of the Debian one.
+# Skipped tests (no GPU, no shared data) are listed at the end with their reasons.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cd "${TESG_BUILD_DIR:-build}"
-ctest --output-on-failure --timeout 1200
+if [ "${TESG_TORCH:-debian}" = pip ]; then build_dir=${TESG_BUILD_DIR:-build-cuda}; else build_dir=${TESG_BUILD_DIR:-build}; fi
+cd "$build_dir"
+status=0
+ctest --output-on-failure --timeout 1200 || status=$?
+# gtest prints the reason on the line before "[  SKIPPED ] Name (N ms)".
+log=Testing/Temporary/LastTest.log
+if [ -f "$log" ] && grep -q '^\[  SKIPPED \]' "$log"; then
+  echo "Skipped tests and why (${TESG_TORCH:-debian} build):"
+  awk '/^\[  SKIPPED \] .* \([0-9]+ ms\)$/ { print "  " $4 ": " previous } { previous = $0 }' "$log"
+fi
+exit $status

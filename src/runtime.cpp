@@ -1,6 +1,10 @@
 #include "tesg/runtime.h"
 
 #include <ATen/Parallel.h>
+#include <c10/core/impl/DeviceGuardImplInterface.h>
+#include <spdlog/fmt/fmt.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -23,6 +27,21 @@ double peak_rss_mib() {
     if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   }
   return 0;
+}
+
+TorchBuild torch_build() {
+  TorchBuild build;
+  build.version = TORCH_VERSION;
+  // libtorch_cuda registers the CUDA device guard when it is loaded, with or without a GPU.
+  build.cuda = c10::impl::hasDeviceGuardImpl(c10::DeviceType::CUDA);
+  build.cuda_devices = build.cuda ? static_cast<int>(torch::cuda::device_count()) : 0;
+  return build;
+}
+
+std::string describe(const TorchBuild& build) {
+  if (!build.cuda) return fmt::format("LibTorch {}, CPU only", build.version);
+  return fmt::format("LibTorch {}, CUDA backend, {} GPU{}", build.version, build.cuda_devices,
+                     build.cuda_devices == 1 ? "" : "s");
 }
 
 void setup_logging(const std::string& level) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <torch/cuda.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -64,6 +65,17 @@ class TempDir {
     if (!std::filesystem::is_directory(::tesg::test::shared_dir() + "/data")) {       \
       GTEST_SKIP() << "shared data not found at " << ::tesg::test::shared_dir()       \
                    << "/data (set TESG_SHARED_DIR)";                                 \
+    }                                                                                 \
+  } while (0)
+
+/// Skips the current test, with the reason shown, on a build or machine without a CUDA device
+/// (this CPU machine and CI); scripts/gpu_check.sh runs these tests on a GPU.
+#define TESG_REQUIRE_CUDA_DEVICE(count)                                               \
+  do {                                                                                \
+    const auto devices = torch::cuda::is_available() ? torch::cuda::device_count() : 0; \
+    if (devices < static_cast<size_t>(count)) {                                       \
+      GTEST_SKIP() << "needs " << (count) << " CUDA device(s), this build and machine " \
+                   << "have " << devices;                                             \
     }                                                                                 \
   } while (0)
 

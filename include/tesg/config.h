@@ -53,7 +53,7 @@ struct TrainConfig {               // YAML section `train`
   double poly_power = 0.9;         // poly decay exponent after warm-up
   double grad_clip = 0.0;          // max global gradient norm, 0 = off
   int64_t seed = 0;                // seed for weights, crops, flips and shuffling
-  bool deterministic = false;      // deterministic kernels (slower)
+  bool deterministic = false;      // deterministic kernels, no TF32 on GPUs (slower)
   int64_t val_every = 5;           // validate every N epochs (0 = never)
   std::string best_metric = "VIF"; // validation metric that picks best.pt (higher is better)
   int64_t max_nan_steps = 10;      // abort after this many non-finite losses in a row

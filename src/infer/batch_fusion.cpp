@@ -276,7 +276,7 @@ std::string summary_json(const FuseSummary& s) {
          ",\n  \"images_per_s\": " + json_number(s.images_per_s()) + ",\n  \"ms_per_image\": " +
          json_number(s.ms_per_image()) + ",\n  \"ms_per_megapixel\": " +
          json_number(s.ms_per_megapixel()) + ",\n  \"peak_rss_mib\": " + json_number(s.peak_rss_mib) +
-         ",\n  \"failures\": " + list(s.failures) +
+         ",\n  \"peak_gpu_mib\": " + json_number(s.peak_gpu_mib) + ",\n  \"failures\": " + list(s.failures) +
          ",\n  \"unpaired\": " + list(s.problems) + "\n}\n";
 }
 
@@ -294,6 +294,10 @@ std::vector<std::string> summary_lines(const FuseSummary& s) {
                 s.seconds, s.device.c_str(), s.images_per_s(), s.ms_per_image(), s.ms_per_megapixel(),
                 s.peak_rss_mib);
   lines.emplace_back(text);
+  if (s.peak_gpu_mib > 0) {
+    std::snprintf(text, sizeof text, "peak GPU memory %.0f MiB", s.peak_gpu_mib);
+    lines.back() += std::string(", ") + text;
+  }
   lines.push_back("outputs: " + s.output);
   return lines;
 }

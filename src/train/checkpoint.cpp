@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -39,6 +40,12 @@ int64_t read_int(torch::serialize::InputArchive& archive, const std::string& key
   return value.toInt();
 }
 
+double read_double(torch::serialize::InputArchive& archive, const std::string& key, double fallback) {
+  c10::IValue value;
+  if (!archive.try_read(key, value) || !value.isDouble()) return fallback;
+  return value.toDouble();
+}
+
 torch::serialize::InputArchive open_archive(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such file");
   torch::serialize::InputArchive archive;
@@ -64,8 +71,9 @@ CheckpointInfo read_info(torch::serialize::InputArchive& archive, const std::str
   info.config_yaml = read_string(archive, "meta.config_yaml");
   info.sig_backends = read_string(archive, "meta.sig_backends");
   info.trainer_rng = read_string(archive, "meta.trainer_rng");
-  c10::IValue best;
-  if (archive.try_read("meta.best_value", best) && best.isDouble()) info.best_value = best.toDouble();
+  info.best_value = read_double(archive, "meta.best_value", info.best_value);
+  info.loss_scale = read_double(archive, "meta.loss_scale", 0.0);  // absent before fp16 resumes kept it
+  info.loss_scale_good_steps = std::max<int64_t>(read_int(archive, "meta.loss_scale_good_steps"), 0);
   return info;
 }
 
@@ -108,6 +116,8 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   archive.write("meta.sig_backends", c10::IValue(info.sig_backends));
   archive.write("meta.trainer_rng", c10::IValue(info.trainer_rng));
   archive.write("meta.best_value", c10::IValue(info.best_value));
+  archive.write("meta.loss_scale", c10::IValue(info.loss_scale));
+  archive.write("meta.loss_scale_good_steps", c10::IValue(info.loss_scale_good_steps));
   for (const auto& [name, tensor] : named_state(model)) {
     archive.write(kModelPrefix + name, tensor.detach().to(torch::kCPU));
   }

@@ -63,6 +63,14 @@ struct DataParallel::Impl {
   c10::intrusive_ptr<GroupBase> group;
 };
 
+bool DataParallel::nccl_available() {
+#ifdef USE_C10D_NCCL
+  return true;
+#else
+  return false;
+#endif
+}
+
 int DataParallel::local_rank_from_environment() {
   return std::getenv("WORLD_SIZE") ? env_int("LOCAL_RANK", env("RANK", "0").c_str()) : 0;
 }

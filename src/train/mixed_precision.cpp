@@ -40,18 +40,25 @@ torch::Tensor LossScaler::scaled(const torch::Tensor& loss) const { return enabl
 bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) {
   if (!enabled_) return true;
   torch::NoGradGuard no_grad;
-  bool finite = true;
+  std::vector<torch::Tensor> finite_each;
   for (const auto& p : parameters) {
     if (!p.grad().defined()) continue;
     p.grad().div_(scale_);
-    finite = finite && torch::isfinite(p.grad()).all().item<bool>();
+    finite_each.push_back(torch::isfinite(p.grad()).all());
   }
+  const bool finite = finite_each.empty() || torch::stack(finite_each).all().item<bool>();
   if (!finite) {
     scale_ /= 2, good_steps_ = 0;
   } else if (++good_steps_ % growth_interval_ == 0) {
-    scale_ *= 2;
+    scale_ *= 2, good_steps_ = 0;
   }
   return finite;
+}
+
+void LossScaler::restore(double scale, int64_t good_steps) {
+  if (!enabled_) return;
+  TORCH_CHECK(scale > 0 && good_steps >= 0, "loss scale ", scale, " / good steps ", good_steps, " out of range");
+  scale_ = scale, good_steps_ = good_steps;
 }
 
 }  // namespace tesg::train

@@ -61,6 +61,16 @@ torch::Device training_device(const TrainConfig& tc) {
   return device;
 }
 
+// train.deterministic: deterministic kernels where LibTorch has a choice (warn where it has
+// none), and on GPUs full fp32 (no TF32 convolutions or matrix products, no cuDNN autotuning).
+void set_deterministic(bool on) {
+  auto& context = torch::globalContext();
+  context.setDeterministicAlgorithms(on, /*warn_only=*/true);
+  context.setDeterministicCuDNN(on);
+  context.setAllowTF32CuDNN(!on);
+  if (on) context.setAllowTF32CuBLAS(false);
+}
+
 // AdamW state onto `device`: a resumed state is read onto the CPU, and checkpoints hold it on
 // the CPU so that they load on any machine.
 void move_optimizer_state(torch::optim::AdamW& optimizer, const torch::Device& device) {
@@ -83,8 +93,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
                       std::to_string(world) + " ranks");
   }
   const auto device = training_device(tc);
-  // Deterministic kernels where LibTorch has a choice (warn where it has none).
-  torch::globalContext().setDeterministicAlgorithms(tc.deterministic, /*warn_only=*/true);
+  set_deterministic(tc.deterministic);
   const auto dir = fs::path(config.output.dir);
   if (lead) {
     fs::create_directories(dir);
@@ -103,11 +112,13 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   CheckpointInfo info;
   info.config_yaml = to_yaml(config);
   info.sig_backends = sig::sig_fingerprint(config.sig);
+  LossScaler scaler(tc.amp == "fp16");
   if (!options.resume.empty()) {
     const auto resumed = load_checkpoint(options.resume, *model, &optimizer);
     move_optimizer_state(optimizer, device);
     info.step = resumed.step;
     info.best_value = resumed.best_value;
+    if (resumed.loss_scale > 0) scaler.restore(resumed.loss_scale, resumed.loss_scale_good_steps);
     if (lead) spdlog::info("resumed from {} at step {}", options.resume, info.step);
   }
   if (dp) dp->broadcast(model->parameters());
@@ -119,15 +130,20 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   auto last_log = std::chrono::steady_clock::now();
   int64_t images_since_log = 0;
 
+  // The loss scaler's state goes into every checkpoint, so that an fp16 run resumes where it was.
+  auto note_scaler = [&] {
+    info.loss_scale = scaler.enabled() ? scaler.scale() : 0.0;
+    info.loss_scale_good_steps = scaler.good_steps();
+  };
   auto save_state = [&] {
     if (!lead) return;
+    note_scaler();
     info.epoch = info.step / spe;
     move_optimizer_state(optimizer, torch::kCPU);
     save_checkpoint((dir / "last.pt").string(), *model, &optimizer, info);
     move_optimizer_state(optimizer, device);
   };
 
-  LossScaler scaler(tc.amp == "fp16");
   std::unique_ptr<ValidationSet> validation;
   if (lead && !config.data.val.empty() && tc.val_every > 0) validation = std::make_unique<ValidationSet>(config);
   model->train();
@@ -205,6 +221,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
                    scores.at(tc.best_metric));
       if (scores.at(tc.best_metric) > info.best_value) {
         info.best_value = scores.at(tc.best_metric);
+        note_scaler();
         save_checkpoint((dir / "best.pt").string(), *model, nullptr, info);
       }
     }
@@ -219,6 +236,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       return summary;
     }
   }
+  note_scaler();
   if (lead) save_checkpoint((dir / "model.pt").string(), *model, nullptr, info);
   summary.steps = info.step;
   return summary;

@@ -35,13 +35,16 @@ class NativeSigPipelineTest : public testing::Test {
     std::ofstream(dir / "captions.tsv") << "a\ta man crossing a street\nb\tan empty road at night\n";
     // Same SIG settings for tesg-sig and tesg-train (the cache's fingerprint must match).
     std::ofstream(dir / "c.yaml")
-        << "model: {channels: 8, heads: 2, blocks: 1, text_dim: 32, text_attn_dim: 8, text_heads: 2}\n"
+        << "model: {channels: 8, heads: 2, blocks: 1, text_dim: " << text_width()
+        << ", text_attn_dim: 8, text_heads: 2}\n"
            "data: {crop: 24, train: [" << dir / "data" << "], val: " << dir / "data" << "}\n"
            "train: {epochs: 1, batch: 2, val_every: 1, threads: 1}\n"
            "output: {dir: " << dir / "run" << "}\n"
            "sig: {masker: diffedit, captioner: file, text_encoder: clip, captions_file: " << dir / "captions.tsv"
         << ", sd_dir: " << dir / "sd" << ", diffedit_maps: 2, cache: " << dir / "cache" << "}\n";
   }
+  // The CLIP text encoder's width: the model's text_dim.
+  static int64_t text_width() { return test::fixture_config_int("clip_text", "hidden_size"); }
   test::TempDir dir;
 };
 
@@ -54,7 +57,7 @@ TEST_F(NativeSigPipelineTest, CacheFromDiffEditAndClipTrainsAndFuses) {
   EXPECT_EQ(io::read_image(dir / "cache/masks/b.png").max().item<float>(), 0);
   torch::Tensor ft;
   torch::load(ft, dir / "cache/text/a.pt");
-  EXPECT_EQ(ft.sizes(), (torch::IntArrayRef{77, 32}));
+  EXPECT_EQ(ft.sizes(), (torch::IntArrayRef{77, text_width()}));
   std::tie(code, out) = test::run_command(TESG_TRAIN_BIN, "--config " + dir / "c.yaml");
   ASSERT_EQ(code, 0) << out;
   // Validation ran with the same backends (masks and CLIP text computed once for the val set).

@@ -95,6 +95,28 @@ TEST(FusionModelTest, WrongCheckpointsAndUnavailableSettingsAreRefused) {
   }
 }
 
+// The committed checkpoint on a GPU fuses what it fuses on the CPU: fp32 within float rounding
+// (cuDNN may use TF32 for convolutions), fp16 and bf16 within a few gray levels.
+TEST(FusionModelCudaTest, CudaFusionAgreesWithCpuFusion) {
+  TESG_REQUIRE_CUDA_DEVICE(1);
+  auto config = checkpoint_config(kCheckpoint);
+  const auto s = sample("00004N", ".png", config);
+  const auto cpu = fuse_one(FusionModel(kCheckpoint, config), s);
+  const std::vector<std::tuple<std::string, double, double>> cases = {
+      {"fp32", 1.0 / 255, 4.0 / 255}, {"fp16", 1.0 / 255, 8.0 / 255}, {"bf16", 3.0 / 255, 24.0 / 255}};
+  for (const auto& [precision, mean_tolerance, max_tolerance] : cases) {
+    config = checkpoint_config(kCheckpoint, {"fuse.device=cuda", "fuse.precision=" + precision});
+    const FusionModel model(kCheckpoint, config);
+    EXPECT_EQ(model.device().rfind("cuda", 0), 0u) << model.device();
+    const auto gpu = fuse_one(model, s);
+    ASSERT_EQ(gpu.device().type(), torch::kCPU) << precision << ": fused images come back to the CPU";
+    ASSERT_EQ(gpu.sizes(), cpu.sizes());
+    const auto diff = (gpu.to(torch::kFloat32) - cpu).abs();
+    EXPECT_LT(diff.mean().item<float>(), mean_tolerance) << precision;
+    EXPECT_LT(diff.max().item<float>(), max_tolerance) << precision;
+  }
+}
+
 TEST(BaselineTest, AverageAndMaximumOfTheLumaKeepTheVisibleChroma) {
   torch::manual_seed(2);
   const auto vi = torch::rand({1, 3, 9, 11}), ir = torch::rand({1, 1, 9, 11});

@@ -4,6 +4,9 @@
 #include <torch/torch.h>
 
 #include "model_fixtures.h"
+#include "support.h"
+#include "tesg/nn/fusion_loss.h"
+#include "tesg/train/mixed_precision.h"
 
 namespace tesg::nn {
 namespace {
@@ -129,6 +132,63 @@ TEST(TeSGTest, RejectsMismatchedInputs) {
 
 TEST(TeSGTest, RejectsChannelsNotDivisibleByHeads) {
   EXPECT_THROW(TeSG(small_model().channels(9)), c10::Error);
+}
+
+// The loss of a training step and the gradients it leaves, in the order of model->parameters().
+struct Step {
+  double loss;
+  std::vector<torch::Tensor> grads;
+};
+
+Step training_step(TeSG& model, const test::Inputs& in, const torch::Device& device, const std::string& amp) {
+  model->zero_grad();
+  const auto vi = in.vi.to(device), ir = in.ir.to(device);
+  torch::Tensor fused;
+  {
+    train::AutocastScope autocast(amp);
+    fused = model(vi, ir, in.mask.to(device), in.ft.to(device));
+  }
+  const auto loss = fusion_loss(fused.to(torch::kFloat32), vi, ir, FusionLossOptions()).total;
+  loss.backward();
+  Step step{loss.item<double>(), {}};
+  for (const auto& p : model->parameters()) step.grads.push_back(p.grad().cpu());
+  return step;
+}
+
+// On a GPU the network computes what it computes on the CPU. fp32: outputs, loss and
+// every gradient within float rounding. bf16: weights in bf16 for fusion, autocast for training,
+// within bf16's 8-bit mantissa.
+TEST(TeSGCudaTest, ForwardAndTrainingStepOnCudaAgreeWithCpu) {
+  TESG_REQUIRE_CUDA_DEVICE(1);
+  torch::manual_seed(0);  // TF32 is off for every test (main.cpp)
+  TeSG model(small_model());
+  const auto in = random_inputs(2, 24, 31);
+  const torch::Device cuda(torch::kCUDA);
+  const auto cpu_step = training_step(model, in, torch::kCPU, "none");
+  model->to(cuda);
+  const auto gpu_step = training_step(model, in, cuda, "none");
+  EXPECT_NEAR(gpu_step.loss, cpu_step.loss, 1e-5 * cpu_step.loss);
+  for (size_t k = 0; k < cpu_step.grads.size(); ++k) {
+    const double scale = cpu_step.grads[k].abs().max().item<double>();
+    EXPECT_LE((gpu_step.grads[k] - cpu_step.grads[k]).abs().max().item<double>(), 1e-3 * scale + 1e-7)
+        << "gradient of parameter " << k;
+  }
+  const auto bf16_step = training_step(model, in, cuda, "bf16");
+  EXPECT_NEAR(bf16_step.loss, cpu_step.loss, 5e-2 * cpu_step.loss);
+  for (const auto& g : bf16_step.grads) EXPECT_TRUE(torch::isfinite(g).all().item<bool>());
+
+  torch::NoGradGuard no_grad;
+  model->eval();
+  model->to(torch::kCPU);
+  const auto cpu_out = model(in.vi, in.ir, in.mask, in.ft);
+  model->to(cuda);
+  const auto gpu_out = model(in.vi.to(cuda), in.ir.to(cuda), in.mask.to(cuda), in.ft.to(cuda)).cpu();
+  EXPECT_LT((gpu_out - cpu_out).abs().max().item<float>(), 1e-4);
+  model->to(cuda, torch::kBFloat16);
+  auto bf16 = [&](const torch::Tensor& t) { return t.to(cuda, torch::kBFloat16); };
+  const auto bf16_out = model(bf16(in.vi), bf16(in.ir), bf16(in.mask), bf16(in.ft)).cpu().to(torch::kFloat32);
+  EXPECT_LT((bf16_out - cpu_out).abs().mean().item<float>(), 1e-2);
+  EXPECT_LT((bf16_out - cpu_out).abs().max().item<float>(), 1e-1);
 }
 
 }  // namespace

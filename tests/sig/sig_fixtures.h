@@ -2,6 +2,7 @@
 // The SIG golden fixtures: $TESG_SIG_FIXTURES, else shared/fixtures/sig beside the checkout. Any
 // fixture set in the same format can be checked with the same test binary.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <cstdlib>
@@ -29,16 +30,21 @@ inline void expect_close(const torch::Tensor& actual, const torch::Tensor& expec
   EXPECT_LE(worst, 0) << what << ": max abs error " << (a - e).abs().max().item<double>();
 }
 
-/// Writes `to` as the text of `from` with every `text` replaced by `replacement` (a config.json
-/// edited for an error test).
-inline void write_edited(const std::string& from, const std::string& to, const std::string& text,
-                         const std::string& replacement) {
+/// An integer of a fixture model's config.json (`model` is the fixture folder, e.g. "unet"):
+/// tests take every size from there, so that they hold on any fixture set.
+inline int64_t fixture_config_int(const std::string& model, const std::string& key) {
+  std::ifstream in(sig_fixtures() + "/" + model + "/config.json");
+  return nlohmann::json::parse(in).at(key).get<int64_t>();
+}
+
+/// Writes `to` as the config.json `from` with `key` set to `json_value` (JSON text), for the
+/// error tests.
+inline void write_config_with(const std::string& from, const std::string& to, const std::string& key,
+                              const std::string& json_value) {
   std::ifstream in(from);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto at = content.find(text);
-  ASSERT_NE(at, std::string::npos) << text << " not in " << from;
-  content.replace(at, text.size(), replacement);
-  std::ofstream(to) << content;
+  auto config = nlohmann::json::parse(in);
+  config[key] = nlohmann::json::parse(json_value);
+  std::ofstream(to) << config.dump(2);
 }
 
 /// Writes a safetensors file of F32/I64 tensors (for error tests).

@@ -40,6 +40,8 @@ TEST(CheckpointTest, WeightsRoundTripExactly) {
   info.config_yaml = "model: {channels: 8}\n";
   info.sig_backends = "masker=saliency";
   info.best_value = 0.75;
+  info.loss_scale = 4096.0;
+  info.loss_scale_good_steps = 17;
   save_checkpoint(dir / "w.pt", *model, nullptr, info);
   nn::TeSG fresh(small_model());
   EXPECT_FALSE(same_parameters(model, fresh));
@@ -49,6 +51,8 @@ TEST(CheckpointTest, WeightsRoundTripExactly) {
   EXPECT_EQ(loaded.config_yaml, info.config_yaml);
   EXPECT_EQ(loaded.sig_backends, "masker=saliency");
   EXPECT_EQ(loaded.best_value, 0.75);
+  EXPECT_EQ(loaded.loss_scale, 4096.0);
+  EXPECT_EQ(loaded.loss_scale_good_steps, 17);
   EXPECT_EQ(read_checkpoint_info(dir / "w.pt").kind, "weights");
 }
 

@@ -35,6 +35,26 @@ TEST(LossScalerTest, GradientsComeBackUnscaledAndOverflowSkipsAndHalves) {
   EXPECT_EQ(scaler.scale(), 1024.0) << "three good steps in a row double the scale";
 }
 
+TEST(LossScalerTest, RestoredScalerContinuesWhereTheSavedOneWas) {
+  LossScaler original(true, 1024.0, 3);
+  auto p = torch::ones({2}, torch::requires_grad());
+  for (int k = 0; k < 2; ++k) {
+    p.mutable_grad() = torch::ones({2});
+    original.unscale({p});
+  }
+  EXPECT_EQ(original.good_steps(), 2);
+  LossScaler resumed(true, 65536.0, 3);
+  resumed.restore(original.scale(), original.good_steps());
+  p.mutable_grad() = torch::ones({2});
+  EXPECT_TRUE(resumed.unscale({p}));
+  EXPECT_EQ(resumed.scale(), 2048.0) << "the third good step in a row doubles the restored scale";
+  EXPECT_EQ(resumed.good_steps(), 0);
+  LossScaler disabled(false);
+  disabled.restore(8.0, 1);
+  EXPECT_EQ(disabled.scale(), 1.0);
+  EXPECT_THROW(resumed.restore(0.0, 0), c10::Error);
+}
+
 TEST(AutocastScopeTest, NoneIsANoOp) {
   AutocastScope none("none");
   const auto a = torch::rand({2, 2});

@@ -193,5 +193,104 @@ TEST(TrainerTest, CliRefusesBadConfigAndCorruptCheckpoint) {
   EXPECT_NE(out.find("junk.pt: not a readable checkpoint"), std::string::npos) << out;
 }
 
+// The loss of the first logged step (log.csv: step,epoch,lr,loss,...).
+double first_logged_loss(const std::string& log_csv) {
+  std::ifstream in(log_csv);
+  std::string header, row;
+  std::getline(in, header);
+  std::getline(in, row);
+  for (int comma = 0; comma < 3; ++comma) row = row.substr(row.find(',') + 1);
+  return std::stod(row);
+}
+
+// Training on a GPU. fp32: the same data and initial weights as on the CPU, so the first loss
+// agrees to float rounding, and six AdamW steps of lr 1e-3 can move the weights apart by at most
+// a few learning rates (Adam's sign-like steps amplify rounding where gradients are near zero).
+TEST(TrainerCudaTest, Fp32TrainingOnCudaFollowsTheCpuRun) {
+  TESG_REQUIRE_CUDA_DEVICE(1);
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);
+  auto cpu = tiny_config(dir / "data", dir / "cpu");
+  cpu.train.deterministic = true;  // on the GPU: no TF32
+  auto gpu = cpu;
+  gpu.output.dir = dir / "gpu";
+  gpu.train.device = "cuda";
+  EXPECT_EQ(train(cpu, {}).steps, 6);
+  EXPECT_EQ(train(gpu, {}).steps, 6);
+  EXPECT_NEAR(first_logged_loss(dir / "gpu/log.csv"), first_logged_loss(dir / "cpu/log.csv"),
+              1e-4 * first_logged_loss(dir / "cpu/log.csv"));
+  expect_same(final_weights(cpu, dir / "cpu/model.pt"), final_weights(gpu, dir / "gpu/model.pt"),
+              6 * cpu.train.lr);
+}
+
+// bf16 and fp16 autocast: finite weights, and the loss goes down over 40 steps as in fp32.
+TEST(TrainerCudaTest, MixedPrecisionTrainingLearns) {
+  TESG_REQUIRE_CUDA_DEVICE(1);
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);
+  for (const std::string amp : {"bf16", "fp16"}) {
+    auto config = tiny_config(dir / "data", dir / amp);
+    config.train.device = "cuda";
+    config.train.amp = amp;
+    config.train.epochs = 20;
+    const auto summary = train(config, {});
+    EXPECT_EQ(summary.steps, 40) << amp;
+    EXPECT_EQ(summary.skipped_steps, 0) << amp;
+    EXPECT_LT(summary.last_loss, 0.9 * first_logged_loss(dir / amp + "/log.csv")) << amp;
+    for (const auto& p : final_weights(config, dir / amp + "/model.pt")) {
+      EXPECT_TRUE(torch::isfinite(p).all().item<bool>()) << amp;
+    }
+  }
+}
+
+// fp16 dynamic loss scaling: a run stopped and resumed continues with the scale and good-step
+// count it had, so it ends where an uninterrupted run ends.
+TEST(TrainerCudaTest, Fp16RunResumesWithItsLossScale) {
+  TESG_REQUIRE_CUDA_DEVICE(1);
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);
+  auto straight = tiny_config(dir / "data", dir / "straight");
+  straight.train.device = "cuda", straight.train.amp = "fp16", straight.train.deterministic = true;
+  auto split = straight;
+  split.output.dir = dir / "split";
+  train(straight, {});
+  TrainOptions first;
+  first.stop_after_steps = 3;
+  train(split, first);
+  const auto paused = read_checkpoint_info(dir / "split/last.pt");
+  EXPECT_GT(paused.loss_scale, 0);
+  TrainOptions second;
+  second.resume = dir / "split/last.pt";
+  train(split, second);
+  const auto a = read_checkpoint_info(dir / "straight/model.pt");
+  const auto b = read_checkpoint_info(dir / "split/model.pt");
+  EXPECT_GT(a.loss_scale, 0);
+  EXPECT_EQ(b.loss_scale, a.loss_scale);
+  EXPECT_EQ(b.loss_scale_good_steps, a.loss_scale_good_steps);
+  expect_same(final_weights(straight, dir / "straight/model.pt"),
+              final_weights(split, dir / "split/model.pt"), 1e-4);
+}
+
+// NCCL data parallelism over the GPUs of the machine: two ranks of four equal one rank of eight.
+TEST(TrainerCudaTest, TwoNcclRanksOfFourEqualOneRankOfEight) {
+  TESG_REQUIRE_CUDA_DEVICE(2);
+  test::TempDir dir;
+  write_dataset(dir / "data", 8);
+  std::ofstream(dir / "c.yaml") << "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8,"
+                                   " text_heads: 2, null_text_tokens: 4}\n"
+                                   "data: {crop: 24, train: [" << dir / "data" << "]}\n"
+                                   "train: {epochs: 3, batch: 8, lr: 1.0e-3, val_every: 0,"
+                                   " device: cuda, deterministic: true}\n";
+  auto [code, out] = run_train("--config " + dir / "c.yaml" + " --set output.dir=" + dir / "one");
+  ASSERT_EQ(code, 0) << out;
+  std::tie(code, out) = run_train("--config " + dir / "c.yaml" + " --set output.dir=" +
+                                  dir / "two" + " --nproc 2");
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("NCCL"), std::string::npos) << out;
+  const auto config = tiny_config(dir / "data", dir / "one");
+  expect_same(final_weights(config, dir / "one/model.pt"),
+              final_weights(config, dir / "two/model.pt"), 1e-4);
+}
+
 }  // namespace
 }  // namespace tesg::train

@@ -31,6 +31,7 @@ struct FuseSummary {
   double compute_seconds = 0;         ///< time in the fusion method alone
   double megapixels = 0;              ///< pixels fused, in millions
   double peak_rss_mib = 0;            ///< peak resident memory of the process
+  double peak_gpu_mib = 0;            ///< peak CUDA memory held by LibTorch (0 on the CPU)
 
   bool ok() const { return failures.empty() && problems.empty(); }
   double images_per_s() const { return seconds > 0 ? double(fused) / seconds : 0; }

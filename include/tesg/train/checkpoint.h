@@ -22,6 +22,8 @@ struct CheckpointInfo {
   std::string sig_backends;      ///< e.g. "masker=saliency captioner=none text_encoder=none"
   std::string trainer_rng;       ///< the trainer's own RNG state, as text
   double best_value = -std::numeric_limits<double>::infinity();  ///< best validation so far
+  double loss_scale = 0;              ///< fp16 training's dynamic loss scale (0: none)
+  int64_t loss_scale_good_steps = 0;  ///< its good steps since the last change
 };
 
 /// Writes `model` (parameters and buffers by name), the optimizer state when given (kind

@@ -20,6 +20,8 @@ class DataParallel {
   /// `cuda`: NCCL over the GPUs (needs a LibTorch built with NCCL), else Gloo.
   static std::unique_ptr<DataParallel> from_environment(std::chrono::milliseconds timeout,
                                                         bool cuda = false);
+  /// Whether this build can make NCCL process groups (LibTorch built with NCCL).
+  static bool nccl_available();
   /// LOCAL_RANK of the environment (the GPU of this process), 0 without data parallelism.
   static int local_rank_from_environment();
   ~DataParallel();

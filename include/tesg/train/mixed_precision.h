@@ -31,7 +31,12 @@ class LossScaler {
   double scale() const { return enabled_ ? scale_ : 1.0; }
   torch::Tensor scaled(const torch::Tensor& loss) const;
   /// Unscales the gradients of `parameters`; false (step to be skipped) when any is not finite.
+  /// One device synchronisation for all gradients.
   bool unscale(const std::vector<torch::Tensor>& parameters);
+  /// Good steps since the last overflow or growth (with scale(), what a checkpoint keeps).
+  int64_t good_steps() const { return good_steps_; }
+  /// Continues from a checkpoint's scale and good-step count (no effect when disabled).
+  void restore(double scale, int64_t good_steps);
 
  private:
   bool enabled_;

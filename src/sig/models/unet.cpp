@@ -164,10 +164,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& sample, const torch::Tensor
     }
     if (b.resample) {  // nearest x2, to the size of the skip it meets next (odd sizes)
       const auto& next = skips.back();
-      x = b.resample(torch::nn::functional::interpolate(
-          x, torch::nn::functional::InterpolateFuncOptions()
-                 .size(std::vector<int64_t>{next.size(2), next.size(3)})
-                 .mode(torch::kNearest)));
+      x = b.resample(at::upsample_nearest2d(x, {next.size(2), next.size(3)}));
     }
   }
   return p.conv_out(torch::silu(p.norm_out(x)));

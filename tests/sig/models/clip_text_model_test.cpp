@@ -22,18 +22,33 @@ TEST(ClipTextModelTest, ReproducesLastHiddenState) {
   test::expect_close(hidden, io.tensor("last_hidden_state"), 1e-4, 1e-4, "last_hidden_state");
 }
 
+TEST(ClipTextModelTest, ReproducesLastHiddenStateOnCuda) {
+  TESG_REQUIRE_SIG_FIXTURES();
+  TESG_REQUIRE_CUDA_DEVICE(1);
+  const auto dir = test::sig_fixtures() + "/clip_text";
+  auto model = load_clip_text_model(dir);
+  model->to(torch::kCUDA);
+  const SafetensorsFile io(dir + "/io.safetensors");
+  torch::NoGradGuard no_grad;
+  const auto hidden = model(io.tensor("input_ids").to(torch::kCUDA)).cpu();
+  test::expect_close(hidden, io.tensor("last_hidden_state"), 1e-4, 1e-4, "last_hidden_state (cuda)");
+}
+
 TEST(ClipTextModelTest, ConfigThatDoesNotFitTheWeightsIsRefused) {
   TESG_REQUIRE_SIG_FIXTURES();
   const auto fixture = test::sig_fixtures() + "/clip_text";
   test::TempDir dir;
   std::filesystem::copy_file(fixture + "/model.safetensors", dir / "model.safetensors");
   const auto config = fixture + "/config.json";
-  test::write_edited(config, dir / "config.json", "\"intermediate_size\": 64", "\"intermediate_size\": 48");
+  const auto intermediate = test::fixture_config_int("clip_text", "intermediate_size");
+  test::write_config_with(config, dir / "config.json", "intermediate_size", std::to_string(intermediate + 16));
   EXPECT_THROW_WITH(load_clip_text_model(dir.path()), CheckpointError, "shape mismatch");
-  test::write_edited(config, dir / "config.json", "\"quick_gelu\"", "\"gelu_new\"");
+  test::write_config_with(config, dir / "config.json", "hidden_act", "\"gelu_new\"");
   EXPECT_THROW_WITH(load_clip_text_model(dir.path()), CheckpointError, "hidden_act: 'gelu_new' is not supported");
-  test::write_edited(config, dir / "config.json", "\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3");
-  EXPECT_THROW_WITH(load_clip_text_model(dir.path()), CheckpointError, "missing tensors: text_model.encoder.layers.2");
+  const auto layers = test::fixture_config_int("clip_text", "num_hidden_layers");
+  test::write_config_with(config, dir / "config.json", "num_hidden_layers", std::to_string(layers + 1));
+  EXPECT_THROW_WITH(load_clip_text_model(dir.path()), CheckpointError,
+                    "missing tensors: text_model.encoder.layers." + std::to_string(layers));
 }
 
 }  // namespace

@@ -91,12 +91,27 @@ TEST(UNetTest, ReproducesTheNoisePrediction) {
                      "eps, 0-d timestep");
 }
 
+TEST(UNetTest, ReproducesTheNoisePredictionOnCuda) {
+  TESG_REQUIRE_SIG_FIXTURES();
+  TESG_REQUIRE_CUDA_DEVICE(1);
+  const auto dir = test::sig_fixtures() + "/unet";
+  auto unet = load_unet(dir);
+  unet->to(torch::kCUDA);
+  const SafetensorsFile io(dir + "/io.safetensors");
+  torch::NoGradGuard no_grad;
+  const auto cuda = [](const torch::Tensor& t) { return t.to(torch::kCUDA); };
+  const auto eps = unet(cuda(io.tensor("sample")), cuda(io.tensor("timesteps")), cuda(io.tensor("encoder_hidden_states")));
+  test::expect_close(eps.cpu(), io.tensor("eps"), 1e-4, 1e-4, "eps (cuda)");
+}
+
 TEST(UNetTest, OddLatentSizesComeBackAtTheirSize) {
   TESG_REQUIRE_SIG_FIXTURES();
   auto unet = load_unet(test::sig_fixtures() + "/unet");
   torch::NoGradGuard no_grad;
-  const auto eps = unet(torch::randn({1, 4, 15, 9}), torch::tensor(481), torch::randn({1, 77, 32}));
-  EXPECT_EQ(eps.sizes(), (torch::IntArrayRef{1, 4, 15, 9}));
+  const auto channels = test::fixture_config_int("unet", "in_channels");
+  const auto text_width = test::fixture_config_int("unet", "cross_attention_dim");
+  const auto eps = unet(torch::randn({1, channels, 15, 9}), torch::tensor(481), torch::randn({1, 77, text_width}));
+  EXPECT_EQ(eps.sizes(), (torch::IntArrayRef{1, test::fixture_config_int("unet", "out_channels"), 15, 9}));
 }
 
 TEST(UNetTest, UnsupportedConfigurationsAreRefusedByName) {
@@ -104,11 +119,11 @@ TEST(UNetTest, UnsupportedConfigurationsAreRefusedByName) {
   const auto fixture = test::sig_fixtures() + "/unet";
   test::TempDir dir;
   const auto config = fixture + "/config.json";
-  test::write_edited(config, dir / "config.json", "\"use_linear_projection\": false", "\"use_linear_projection\": true");
+  test::write_config_with(config, dir / "config.json", "use_linear_projection", "true");
   std::filesystem::create_symlink(fixture + "/diffusion_pytorch_model.safetensors",
                                   dir / "diffusion_pytorch_model.safetensors");
   EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "use_linear_projection: 'true' is not supported");
-  test::write_edited(config, dir / "config.json", "\"layers_per_block\": 1", "\"layers_per_block\": \"one\"");
+  test::write_config_with(config, dir / "config.json", "layers_per_block", "\"one\"");
   EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "layers_per_block: expected an integer");
 }
 
