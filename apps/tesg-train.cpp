@@ -38,12 +38,13 @@ int main(int argc, char** argv) {
     }
     const auto config = tesg::load_config(config_path, overrides);
     const int threads = tesg::configure_threads(static_cast<int>(config.train.threads));
+    const bool cuda = c10::Device(config.train.device).is_cuda();
     auto dp = tesg::train::DataParallel::from_environment(
-        std::chrono::seconds(config.train.dist_timeout_s), c10::Device(config.train.device).is_cuda());
+        std::chrono::seconds(config.train.dist_timeout_s), cuda);
     if (dp && dp->rank() != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports
     spdlog::info("training on {} ({} CPU threads; {}{})", config.train.device, threads,
                  tesg::describe(tesg::torch_build()),
-                 tesg::train::DataParallel::nccl_available() ? ", NCCL" : "");
+                 cuda ? (tesg::train::DataParallel::nccl_available() ? ", NCCL" : ", no NCCL") : "");
     tesg::train::TrainOptions options;
     options.stop_after_steps = stop_after_steps;
     if (app.count("--resume")) {

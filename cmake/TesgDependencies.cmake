@@ -4,6 +4,15 @@ find_package(Torch REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 message(STATUS "tesg: LibTorch ${Torch_VERSION} from ${TORCH_INSTALL_PREFIX}")
+# With two LibTorch installs (Debian's and a pip one), the CMake package of one can pick up the
+# library of the other: refuse that mix rather than crash at run time.
+get_filename_component(TESG_TORCH_LIB_DIR "${TORCH_LIBRARY}" DIRECTORY)
+get_filename_component(TESG_TORCH_LIB_DIR "${TESG_TORCH_LIB_DIR}" REALPATH)
+get_filename_component(TESG_TORCH_PREFIX "${TORCH_INSTALL_PREFIX}/lib" REALPATH)
+if(NOT TESG_TORCH_LIB_DIR STREQUAL TESG_TORCH_PREFIX AND NOT TORCH_INSTALL_PREFIX STREQUAL "/usr")
+  message(FATAL_ERROR "LibTorch's CMake package at ${TORCH_INSTALL_PREFIX} found another LibTorch's "
+          "library ${TORCH_LIBRARY}: put ${TORCH_INSTALL_PREFIX} itself first in CMAKE_PREFIX_PATH")
+endif()
 
 # The GPU build (scripts/setup.sh with TESG_TORCH=pip) insists on a LibTorch with CUDA and NCCL,
 # and its tests check that both are linked into the binaries.

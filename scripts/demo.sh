@@ -3,13 +3,15 @@
 # set up if needed, fuse them with the bundled checkpoint at their own size, fuse them with two
 # simple baselines (average and maximum of the luma), score all three with tesg-eval and print
 # the table. Usage: scripts/demo.sh [OUTPUT_DIR]   (default runs/demo)
+# TESG_TORCH=pip runs it with the LibTorch 2.x build (build-cuda/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 OUT="${1:-runs/demo}"
 CHECKPOINT=models/tesg_cpu_small.pt
 DATA=data/samples
-BIN=build/apps
+source scripts/build_dir.sh
+BIN=$(tesg_build_dir)/apps
 
 "$BIN/tesg-fuse" --checkpoint "$CHECKPOINT" --data "$DATA" --out "$OUT/fused/TeSG" --grid --overwrite
 for rule in avg max; do

@@ -10,7 +10,8 @@
 # GPU build leaves out image I/O and the apps (TESG_WITH_OPENCV=OFF); the OpenCV-dependent CUDA
 # tests (tesg-fuse and tesg-train on CUDA) run wherever tesg is built with OpenCV and a GPU.
 #
-# Environment: OUT, TESG_GPU_CHECK_SECONDS (total budget, default 480), PYTHON (default python3).
+# Environment: OUT, TESG_GPU_CHECK_SECONDS (total budget, default 480), PYTHON (default python3),
+# TESG_TORCH_CMAKE (LibTorch's CMake folder instead of the Python torch's; for a dry run here).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -41,11 +42,12 @@ if [ ! -f "$deps/root.tar.xz" ]; then
   exit 2
 fi
 mkdir -p "$deps/root" && tar -C "$deps/root" -xJf "$deps/root.tar.xz"
-torch_cmake=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')
-log "configuring against $torch_cmake"
+torch_cmake=${TESG_TORCH_CMAKE:-$("$python" -c "import torch; print(torch.utils.cmake_prefix_path)")}
+torch_prefix=$(cd "$torch_cmake/../.." && pwd)   # the prefix itself, so that its lib/ is searched first
+log "configuring against $torch_prefix"
 t0=$SECONDS
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_PREFIX_PATH="$torch_cmake;$deps/root/usr" -DTORCH_CUDA_ARCH_LIST=9.0 \
+  -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/root/usr" -DTORCH_CUDA_ARCH_LIST=9.0 \
   -DCAFFE2_USE_CUDNN=ON -DTESG_REQUIRE_CUDA=ON -DTESG_WITH_OPENCV=OFF -DTESG_WITH_TCMALLOC=OFF \
   > "$out/configure.log" 2>&1 && cmake --build "$build" -j "$(nproc)" > "$out/build.log" 2>&1
 status=$?

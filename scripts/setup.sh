@@ -18,16 +18,13 @@ packages=(
   nlohmann-json3-dev     # safetensors headers, HF config.json, tokenizer vocabularies
   libicu-dev             # Unicode categories and normalisation for the CLIP and BERT tokenizers
 )
+source scripts/build_dir.sh
+build_dir=$(tesg_build_dir)
 torch_flavour=${TESG_TORCH:-debian}
-case "$torch_flavour" in
-  debian) build_dir=${TESG_BUILD_DIR:-build} ;;
-  pip)
-    build_dir=${TESG_BUILD_DIR:-build-cuda}
-    packages+=(unzip)    # unpacks the wheels
-    python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
-    ;;
-  *) echo "setup: TESG_TORCH must be debian or pip, not '$torch_flavour'" >&2; exit 2 ;;
-esac
+if [ "$torch_flavour" = pip ]; then
+  packages+=(unzip)    # unpacks the wheels
+  python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+fi
 
 install_missing_packages() {
   local missing=()

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if [ "${TESG_TORCH:-debian}" = pip ]; then build_dir=${TESG_BUILD_DIR:-build-cuda}; else build_dir=${TESG_BUILD_DIR:-build}; fi
-cd "$build_dir"
+source scripts/build_dir.sh
+cd "$(tesg_build_dir)"
 status=0
 ctest --output-on-failure --timeout 1200 || status=$?
 # gtest prints the reason on the line before "[  SKIPPED ] Name (N ms)".

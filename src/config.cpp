@@ -186,6 +186,7 @@ const std::vector<Field<ModelConfig>>& model_fields() {
       field("tivr", &M::tivr),
       field("gaf", &M::gaf),
       field("pad_multiple", &M::pad_multiple, positive<int64_t>()),
+      field("base", &M::base, one_of({"none", "max", "visible"})),
   };
   return fields;
 }
@@ -232,8 +233,8 @@ const std::vector<Field<TrainConfig>>& train_fields() {
       field("seed", &T::seed, non_negative<int64_t>()),
       field("deterministic", &T::deterministic),
       field("val_every", &T::val_every, non_negative<int64_t>()),
-      field("best_metric", &T::best_metric, one_of({"EN", "SD", "SF", "AG", "MI", "SCD", "VIF",
-                                                   "Qabf", "SSIM", "CC"})),
+      field("best_metric", &T::best_metric, one_of({"vs_max", "EN", "SD", "SF", "AG", "MI", "SCD",
+                                                   "VIF", "Qabf", "SSIM", "CC"})),
       field("max_nan_steps", &T::max_nan_steps, positive<int64_t>()),
       field("dist_timeout_s", &T::dist_timeout_s, positive<int64_t>()),
       field("threads", &T::threads, non_negative<int64_t>()),

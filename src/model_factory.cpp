@@ -15,7 +15,8 @@ nn::TeSGOptions model_options(const ModelConfig& c) {
       .mgca(c.mgca)
       .tivr(c.tivr)
       .gaf(c.gaf)
-      .pad_multiple(c.pad_multiple);
+      .pad_multiple(c.pad_multiple)
+      .base(c.base);
 }
 
 nn::FusionLossOptions loss_options(const LossConfig& c) {

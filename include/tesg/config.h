@@ -21,6 +21,7 @@ struct ModelConfig {               // YAML section `model`
   bool tivr = true;                // text-informed visual reconstruction (false: Fr = Cat)
   bool gaf = true;                 // gated attentional fusion (false: 1x1 reduction of Fr)
   int64_t pad_multiple = 1;        // reflect-pad inputs to a multiple of this, crop back
+  std::string base = "none";       // global residual output: none (paper) | max | visible
 };
 
 struct LossConfig {                // YAML section `loss`: L = sum of weight * term
@@ -55,7 +56,8 @@ struct TrainConfig {               // YAML section `train`
   int64_t seed = 0;                // seed for weights, crops, flips and shuffling
   bool deterministic = false;      // deterministic kernels, no TF32 on GPUs (slower)
   int64_t val_every = 5;           // validate every N epochs (0 = never)
-  std::string best_metric = "VIF"; // validation metric that picks best.pt (higher is better)
+  std::string best_metric = "vs_max";  // picks best.pt (higher is better): a metric, or vs_max,
+                                       // the worst of EN/SD/SCD/VIF/Qabf relative to max fusion
   int64_t max_nan_steps = 10;      // abort after this many non-finite losses in a row
   int64_t dist_timeout_s = 1800;   // data-parallel collectives fail after this (covers validation)
   int64_t threads = 0;             // intra-op CPU threads per process, 0 = all cores

@@ -27,4 +27,12 @@ torch::Tensor gray_cbcr_to_rgb(const torch::Tensor& gray, const torch::Tensor& c
   return mix_channels(ycbcr, {1.0f, 0.0f, 1.402f, 1.0f, -0.344136f, -0.714136f, 1.0f, 1.772f, 0.0f});
 }
 
+torch::Tensor with_luma(const torch::Tensor& rgb, const torch::Tensor& gray) {
+  const auto chroma = gray_cbcr_to_rgb(gray, rgb_to_cbcr(rgb)) - gray;
+  const auto room = torch::where(chroma > 0, (1 - gray) / chroma,
+                                 torch::where(chroma < 0, -gray / chroma, torch::ones_like(chroma)));
+  const auto scale = std::get<0>(room.min(1, /*keepdim=*/true)).clamp(0, 1);
+  return (gray + scale * chroma).clamp(0, 1);
+}
+
 }  // namespace tesg::nn

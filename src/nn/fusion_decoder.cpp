@@ -16,10 +16,16 @@ void FusionDecoderImpl::reset() {
                                                        options.heads(), options.ffn_factor()));
   output = register_module(
       "output", same_conv(options.channels(), options.out_channels(), 3, /*bias=*/true));
+  if (options.residual()) {
+    torch::NoGradGuard no_grad;
+    output->weight.zero_();
+    output->bias.zero_();
+  }
 }
 
 torch::Tensor FusionDecoderImpl::forward(const torch::Tensor& features) {
-  return torch::sigmoid(output(blocks->forward(features))).contiguous();
+  const auto out = output(blocks->forward(features));
+  return (options.residual() ? out : torch::sigmoid(out)).contiguous();
 }
 
 }  // namespace tesg::nn

@@ -2,12 +2,20 @@
 
 #include <torch/torch.h>
 
+#include "tesg/nn/color.h"
 #include "tesg/nn/padding.h"
 
 namespace tesg::nn {
 namespace {
 
 constexpr double kNullTextInitStd = 0.02;
+
+// The image the decoder corrects when the output is residual: the max-luma fusion of the sources
+// (what L_int pulls toward, brighter source per pixel) or the visible image.
+torch::Tensor base_image(const std::string& base, const torch::Tensor& vi, const torch::Tensor& ir) {
+  if (base == "visible") return vi;
+  return with_luma(vi, torch::max(rgb_to_gray(vi), ir));
+}
 
 void check_inputs(const torch::Tensor& vi, const torch::Tensor& ir, const torch::Tensor& mask,
                   const torch::Tensor& ft, int64_t text_dim) {
@@ -40,7 +48,11 @@ std::vector<torch::Tensor> encode_regions(ModalityEncoder& encoder, const torch:
 
 }  // namespace
 
-TeSGImpl::TeSGImpl(TeSGOptions options) : options(std::move(options)) { reset(); }
+TeSGImpl::TeSGImpl(TeSGOptions options) : options(std::move(options)) {
+  TORCH_CHECK(this->options.base() == "none" || this->options.base() == "max" || this->options.base() == "visible",
+              "TeSG: base must be none, max or visible, got '", this->options.base(), "'");
+  reset();
+}
 
 void TeSGImpl::reset() {
   const auto& o = options;
@@ -71,7 +83,8 @@ void TeSGImpl::reset() {
   decoder = register_module("decoder", FusionDecoder(FusionDecoderOptions(c)
                                                          .heads(o.heads())
                                                          .blocks(o.blocks())
-                                                         .ffn_factor(o.ffn_factor())));
+                                                         .ffn_factor(o.ffn_factor())
+                                                         .residual(o.base() != "none")));
   if (o.tivr()) {
     null_text = register_parameter("null_text",
                                    torch::randn({1, o.null_text_tokens(), o.text_dim()}) * kNullTextInitStd);
@@ -103,7 +116,9 @@ torch::Tensor TeSGImpl::fuse(const torch::Tensor& vi, const torch::Tensor& ir,
   }
   torch::Tensor text = ft;
   if (options.tivr() && !text.defined()) text = null_text.expand({vi.size(0), -1, -1});
-  return decoder(tdaf(fv, fi, fvi, fiv, text));
+  const auto out = decoder(tdaf(fv, fi, fvi, fiv, text));
+  if (options.base() == "none") return out;
+  return (base_image(options.base(), vi, ir) + out).clamp(0, 1);
 }
 
 }  // namespace tesg::nn

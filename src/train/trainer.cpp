@@ -217,8 +217,10 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       std::string line = std::to_string(epochs_done), header = "epoch";
       for (const auto& [name, value] : scores) line += "," + std::to_string(value), header += "," + name;
       append_line((dir / "val.csv").string(), header + "\n", line + "\n");
-      spdlog::info("validation after epoch {}: {} = {:.4f}", epochs_done, tc.best_metric,
-                   scores.at(tc.best_metric));
+      spdlog::info("validation after epoch {}: {} = {:.4f} (EN {:.3f} SD {:.2f} SCD {:.3f} VIF {:.3f} "
+                   "Qabf {:.3f}; vs max fusion {:.3f})",
+                   epochs_done, tc.best_metric, scores.at(tc.best_metric), scores.at("EN"), scores.at("SD"),
+                   scores.at("SCD"), scores.at("VIF"), scores.at("Qabf"), scores.at("vs_max"));
       if (scores.at(tc.best_metric) > info.best_value) {
         info.best_value = scores.at(tc.best_metric);
         note_scaler();

@@ -61,7 +61,7 @@ TEST_F(NativeSigPipelineTest, CacheFromDiffEditAndClipTrainsAndFuses) {
   std::tie(code, out) = test::run_command(TESG_TRAIN_BIN, "--config " + dir / "c.yaml");
   ASSERT_EQ(code, 0) << out;
   // Validation ran with the same backends (masks and CLIP text computed once for the val set).
-  EXPECT_NE(out.find("validation after epoch 1: VIF = "), std::string::npos) << out;
+  EXPECT_NE(out.find("validation after epoch 1: vs_max = "), std::string::npos) << out;
   std::tie(code, out) = test::run_command(TESG_FUSE_BIN, "--checkpoint " + dir / "run/model.pt" + " --data " +
                                                              dir / "data" + " --out " + dir / "fused --sig-cache " +
                                                              dir / "cache");

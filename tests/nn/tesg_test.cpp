@@ -5,6 +5,7 @@
 
 #include "model_fixtures.h"
 #include "support.h"
+#include "tesg/nn/color.h"
 #include "tesg/nn/fusion_loss.h"
 #include "tesg/train/mixed_precision.h"
 
@@ -68,6 +69,38 @@ TEST(TeSGTest, GradientReachesEveryParameter) {
       EXPECT_EQ(has_grad, !unused) << p.key() << (with_text ? " (with text)" : " (null text)");
     }
   }
+}
+
+// A residual TeSG starts exactly at its base image (zero-initialised output conv): the max-luma
+// fusion of the sources or the visible image.
+TEST(TeSGTest, ResidualOutputStartsAtItsBaseImage) {
+  torch::NoGradGuard no_grad;
+  const auto in = random_inputs(2, 17, 23);
+  const auto max_luma = with_luma(in.vi, torch::max(rgb_to_gray(in.vi), in.ir));
+  EXPECT_LT((TeSG(small_model().base("max"))(in.vi, in.ir, in.mask, in.ft) - max_luma).abs().max().item<float>(), 1e-6);
+  EXPECT_LT((TeSG(small_model().base("visible"))(in.vi, in.ir, in.mask, in.ft) - in.vi).abs().max().item<float>(), 1e-6);
+  EXPECT_LT((rgb_to_gray(max_luma) - torch::max(rgb_to_gray(in.vi), in.ir)).abs().max().item<float>(), 1e-5);
+  EXPECT_THROW(TeSG(small_model().base("median")), c10::Error);
+}
+
+// Only the zero-initialised output conv gets a gradient at first; after one step every
+// parameter does, and the output moves away from the base.
+TEST(TeSGTest, ResidualModelTrainsEveryParameterAfterTheFirstStep) {
+  torch::manual_seed(1);
+  TeSG model(small_model().base("max"));
+  const auto in = random_inputs(2, 16, 16);
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-2));
+  const auto start = model(in.vi, in.ir, in.mask, in.ft).detach();
+  for (int step = 0; step < 2; ++step) {
+    optimizer.zero_grad();
+    fusion_loss(model(in.vi, in.ir, in.mask, in.ft), in.vi, in.ir).total.backward();
+    optimizer.step();
+  }
+  for (const auto& p : model->named_parameters()) {
+    if (p.key() == "null_text") continue;  // replaced by the given Ft
+    EXPECT_GT(p.value().grad().abs().sum().item<float>(), 0) << p.key();
+  }
+  EXPECT_GT((model(in.vi, in.ir, in.mask, in.ft) - start).abs().max().item<float>(), 1e-3);
 }
 
 TEST(TeSGTest, TivrSwitchRemovesTextPath) {

@@ -15,6 +15,7 @@
 #include "tesg/model_factory.h"
 #include "tesg/train/checkpoint.h"
 #include "tesg/train/lr_schedule.h"
+#include "tesg/train/validation.h"
 
 namespace tesg::train {
 namespace {
@@ -70,6 +71,26 @@ TEST(LrScheduleTest, WarmsUpLinearlyThenDecaysToZero) {
   EXPECT_NEAR(scheduled_lr(c, 110, spe), 1e-3 * std::pow(0.5, 0.9), 1e-15);
   EXPECT_DOUBLE_EQ(scheduled_lr(c, 200, spe), 0.0);
   for (int64_t s = 21; s < 200; ++s) EXPECT_LT(scheduled_lr(c, s, spe), scheduled_lr(c, s - 1, spe));
+}
+
+// vs_max compares the five metrics with max-luma fusion's: a residual model on the max base at
+// its start IS max fusion (exactly 1); an untrained sigmoid model is far below it.
+TEST(ValidationTest, VsMaxIsTheWorstRatioToMaxFusion) {
+  test::TempDir dir;
+  write_dataset(dir / "data", 3);
+  auto config = tiny_config(dir / "data", dir / "run");
+  config.data.val = dir / "data";
+  config.model.base = "max";
+  const ValidationSet validation(config);
+  nn::TeSG at_max(model_options(config.model));
+  const auto scores = validation.evaluate(at_max);
+  for (const auto& name : {"EN", "SD", "SCD", "VIF", "Qabf"}) {
+    EXPECT_NEAR(scores.at(name), validation.max_fusion_scores().at(name), 1e-9) << name;
+  }
+  EXPECT_NEAR(scores.at("vs_max"), 1.0, 1e-9);
+  config.model.base = "none";
+  nn::TeSG untrained(model_options(config.model));
+  EXPECT_LT(validation.evaluate(untrained).at("vs_max"), 0.9);
 }
 
 TEST(TrainerTest, InterruptedAndResumedRunEqualsUninterruptedRun) {

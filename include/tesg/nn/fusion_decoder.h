@@ -15,9 +15,13 @@ struct FusionDecoderOptions {
   TORCH_ARG(int64_t, heads) = 4;
   TORCH_ARG(int64_t, blocks) = 4;
   TORCH_ARG(double, ffn_factor) = 2.66;
+  /// false: the paper's image in [0,1] (sigmoid); true: an unbounded correction to a base image,
+  /// from a zero-initialised output conv (the network starts at the base).
+  TORCH_ARG(bool, residual) = false;
 };
 
-/// The decoder: Restormer blocks, a 3x3 conv C->3 and a sigmoid. [B,C,H,W] -> [B,3,H,W] in [0,1].
+/// The decoder: Restormer blocks and a 3x3 conv C->3, then a sigmoid (image) or nothing
+/// (residual). [B,C,H,W] -> [B,3,H,W].
 class FusionDecoderImpl : public torch::nn::Cloneable<FusionDecoderImpl> {
  public:
   explicit FusionDecoderImpl(FusionDecoderOptions options);

@@ -3,6 +3,8 @@
 #include <torch/nn/cloneable.h>
 #include <torch/nn/pimpl.h>
 
+#include <string>
+
 #include "tesg/nn/fusion_decoder.h"
 #include "tesg/nn/mask_guided_cross_attention.h"
 #include "tesg/nn/modality_encoder.h"
@@ -24,11 +26,15 @@ struct TeSGOptions {
   TORCH_ARG(bool, tivr) = true;            ///< ablation switch
   TORCH_ARG(bool, gaf) = true;             ///< ablation switch
   TORCH_ARG(int64_t, pad_multiple) = 1;    ///< reflect-pad H, W to a multiple, crop back
+  /// Global residual output: "none" (the paper: the decoder's sigmoid image), "max" (the decoder
+  /// corrects the max-luma fusion of the sources: visible chroma on max(Y_vi, ir)) or "visible".
+  TORCH_ARG(std::string, base) = "none";
 };
 
 /// TeSG: Textual Semantic Guidance for infrared and visible image fusion (Fig. 2).
 /// vi [B,3,H,W], ir [B,1,H,W] in [0,1], mask [B,1,H,W] in {0,1}, ft [B,L,D] (undefined: the
-/// learned null text embedding) -> fused RGB [B,3,H,W] in [0,1], any H and W.
+/// learned null text embedding) -> fused RGB [B,3,H,W] in [0,1], any H and W. With a `base`,
+/// F = clamp(base + decoder output, 0, 1).
 class TeSGImpl : public torch::nn::Cloneable<TeSGImpl> {
  public:
   explicit TeSGImpl(TeSGOptions options = {});
