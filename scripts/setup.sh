@@ -52,6 +52,7 @@ if [ "$torch_flavour" = pip ]; then
 fi
 
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+export CCACHE_BASEDIR=$PWD   # paths relative to the checkout: another clone hits the same cache
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" "${configure_args[@]}" "$@"
 fi

@@ -26,6 +26,7 @@ nn::FusionLossOptions loss_options(const LossConfig& c) {
       .ssim_ir(c.ssim_ir)
       .color(c.color)
       .grad(c.grad)
+      .edge(c.edge)
       .ssim_window(c.ssim_window)
       .ssim_sigma(c.ssim_sigma);
 }

@@ -25,7 +25,7 @@ namespace tesg::train {
 namespace fs = std::filesystem;
 namespace {
 
-const char* const kLogHeader = "step,epoch,lr,loss,intensity,ssim_vi,ssim_ir,color,grad,images_per_s\n";
+const char* const kLogHeader = "step,epoch,lr,loss,intensity,ssim_vi,ssim_ir,color,grad,edge,images_per_s\n";
 
 void append_line(const std::string& path, const std::string& header, const std::string& line) {
   const bool fresh = !fs::exists(path);
@@ -196,15 +196,17 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       const auto& t = r.terms;
       const double eta = static_cast<double>(total - info.step) * tc.batch / std::max(rate, 1e-9);
       spdlog::info("epoch {}/{} step {}/{} loss {:.4f} (int {:.4f} ssim_vi {:.4f} ssim_ir {:.4f} "
-                   "color {:.4f} grad {:.4f}) lr {:.2e} {:.1f} img/s eta {}",
+                   "color {:.4f} grad {:.4f} edge {:.4f}) lr {:.2e} {:.1f} img/s eta {}",
                    epoch + 1, tc.epochs, info.step, total, t.total.item<double>(),
                    t.intensity.item<double>(), t.ssim_vi.item<double>(), t.ssim_ir.item<double>(),
-                   t.color.item<double>(), t.grad.item<double>(), lr, rate, format_duration(eta));
+                   t.color.item<double>(), t.grad.item<double>(), t.edge.item<double>(), lr, rate,
+                   format_duration(eta));
       append_line((dir / "log.csv").string(), kLogHeader,
-                  fmt::format("{},{},{},{},{},{},{},{},{},{}\n", info.step, epoch + 1, lr,
+                  fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", info.step, epoch + 1, lr,
                               t.total.item<double>(), t.intensity.item<double>(),
                               t.ssim_vi.item<double>(), t.ssim_ir.item<double>(),
-                              t.color.item<double>(), t.grad.item<double>(), rate));
+                              t.color.item<double>(), t.grad.item<double>(), t.edge.item<double>(),
+                              rate));
     }
     const bool epoch_done = info.step % spe == 0;
     const int64_t epochs_done = info.step / spe;

@@ -11,6 +11,7 @@ struct FusionLossOptions {
   TORCH_ARG(double, ssim_ir) = 1.0;
   TORCH_ARG(double, color) = 12.0;
   TORCH_ARG(double, grad) = 10.0;
+  TORCH_ARG(double, edge) = 0.0;  ///< L_edge, not in Text-IF's recipe
   TORCH_ARG(int64_t, ssim_window) = 48;
   TORCH_ARG(double, ssim_sigma) = 1.5;
 };
@@ -23,6 +24,7 @@ struct FusionLossTerms {
   torch::Tensor ssim_ir;    ///< 1 - SSIM(ir, gray(F))
   torch::Tensor color;      ///< L_color
   torch::Tensor grad;       ///< L_grad
+  torch::Tensor edge;       ///< L_edge (0 unless weighted)
 };
 
 /// L_int: per pixel the brighter source by channel mean (ir replicated to RGB), L1 to F.
@@ -38,8 +40,14 @@ torch::Tensor color_loss(const torch::Tensor& fused, const torch::Tensor& vi);
 torch::Tensor gradient_loss(const torch::Tensor& fused, const torch::Tensor& vi,
                             const torch::Tensor& ir);
 
+/// L_edge: per pixel, the Sobel gradient (x and y, signed) of gray(F) L1 to that of the source
+/// whose gradient is stronger there: the strongest edge is transferred with its direction (what
+/// Qabf scores), where L_grad matches magnitudes only.
+torch::Tensor edge_transfer_loss(const torch::Tensor& fused, const torch::Tensor& vi,
+                                 const torch::Tensor& ir);
+
 /// L = w_int L_int + w_vi (1 - SSIM(vi, F)) + w_ir (1 - SSIM(ir, gray F)) + w_c L_color
-///     + w_g L_grad (DESIGN.md, Losses).
+///     + w_g L_grad (DESIGN.md, Losses) + w_e L_edge.
 FusionLossTerms fusion_loss(const torch::Tensor& fused, const torch::Tensor& vi,
                             const torch::Tensor& ir, const FusionLossOptions& options = {});
 
