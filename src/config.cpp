@@ -199,7 +199,8 @@ const std::vector<Field<LossConfig>>& loss_fields() {
       field("ssim_ir", &L::ssim_ir, non_negative<double>()),
       field("color", &L::color, non_negative<double>()),
       field("grad", &L::grad, non_negative<double>()),
-      field("edge", &L::edge, non_negative<double>()),
+      field("qabf", &L::qabf, non_negative<double>()),
+      field("vif", &L::vif, non_negative<double>()),
       field("ssim_window", &L::ssim_window, positive<int64_t>()),
       field("ssim_sigma", &L::ssim_sigma, positive<double>()),
   };

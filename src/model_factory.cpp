@@ -26,7 +26,8 @@ nn::FusionLossOptions loss_options(const LossConfig& c) {
       .ssim_ir(c.ssim_ir)
       .color(c.color)
       .grad(c.grad)
-      .edge(c.edge)
+      .qabf(c.qabf)
+      .vif(c.vif)
       .ssim_window(c.ssim_window)
       .ssim_sigma(c.ssim_sigma);
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "tesg/fault.h"
+
 namespace tesg {
 
 Progress::Progress(std::string what, int64_t total, double interval_s)
@@ -17,6 +19,7 @@ double Progress::elapsed_s() const {
 }
 
 void Progress::advance(int64_t n) {
+  fault_point("progress");
   std::lock_guard<std::mutex> lock(mutex_);
   done_ += n;
   const auto now = std::chrono::steady_clock::now();

@@ -30,7 +30,8 @@ struct LossConfig {                // YAML section `loss`: L = sum of weight * t
   double ssim_ir = 1.0;            // weight of 1 - SSIM(ir, gray(F))
   double color = 12.0;             // weight of L_color (L1 on Cb, Cr)
   double grad = 10.0;              // weight of L_grad (Sobel magnitudes)
-  double edge = 0.0;               // weight of L_edge (strongest source's Sobel gradient; not in the paper)
+  double qabf = 0.0;               // weight of L_qabf = 1 - Qabf (the evaluator's metric; not in the paper)
+  double vif = 0.0;                // weight of L_vif = 1 - VIF / 2 (the evaluator's metric; not in the paper)
   int64_t ssim_window = 48;        // Gaussian window size (clipped to the image size)
   double ssim_sigma = 1.5;         // Gaussian window sigma
 };

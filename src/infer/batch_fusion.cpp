@@ -89,11 +89,12 @@ void write_outputs(const Fused& f, const FuseConfig& config, ContactSheet* sheet
     throw Error(f.item->out + ": fused image " + std::to_string(f.image.size(2)) + "x" +
                 std::to_string(f.image.size(1)) + " is not the input size");
   }
-  io::write_png(f.item->out, f.image);
+  // The fused image last: it marks the pair done for a rerun (outputs that exist are kept).
   if (!f.item->gray_out.empty()) io::write_png(f.item->gray_out, nn::rgb_to_gray(f.image.unsqueeze(0)));
   if (!f.item->grid_out.empty()) {
     write_comparison_grid(f.item->grid_out, f.sample, f.image, config.grid_height);
   }
+  io::write_png(f.item->out, f.image);
   if (sheet) sheet->add(f.item->order, f.sample, f.image);
 }
 
@@ -219,6 +220,7 @@ FuseSummary fuse_folder(const FuseFn& fuse, const SigInputs& sig, const std::str
   fs::create_directories(out);
   if (outputs.gray) fs::create_directories(out / "gray");
   if (outputs.grid) fs::create_directories(out / "grid");
+  for (const auto& dir : {out, out / "gray", out / "grid"}) io::remove_stale_temp_files(dir.string());
   std::vector<WorkItem> items;
   for (const auto& pair : set.pairs) {
     WorkItem item{static_cast<int64_t>(items.size()), pair, (out / (pair.stem + ".png")).string(), "", ""};

@@ -193,6 +193,7 @@ std::string summary_markdown(const EvaluationReport& r) {
 
 void write_reports(const EvaluationReport& r, const std::string& out_dir) {
   fs::create_directories(out_dir);
+  io::remove_stale_temp_files(out_dir);
   const auto path = [&](const std::string& name) { return (fs::path(out_dir) / name).string(); };
   std::string header = "stem";
   for (const auto& m : r.metrics) header += "," + m.name;

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "tesg/nn/color.h"
+#include "tesg/nn/metric_losses.h"
 #include "tesg/nn/ssim.h"
 
 namespace tesg::nn {
@@ -43,13 +44,14 @@ torch::Tensor gradient_loss(const torch::Tensor& fused, const torch::Tensor& vi,
   return torch::l1_loss(fx, torch::max(vx, ix)) + torch::l1_loss(fy, torch::max(vy, iy));
 }
 
-torch::Tensor edge_transfer_loss(const torch::Tensor& fused, const torch::Tensor& vi,
-                                 const torch::Tensor& ir) {
-  const auto [fx, fy] = sobel(rgb_to_gray(fused));
-  const auto [vx, vy] = sobel(rgb_to_gray(vi));
-  const auto [ix, iy] = sobel(ir);
-  const auto vi_stronger = vx * vx + vy * vy >= ix * ix + iy * iy;
-  return torch::l1_loss(fx, torch::where(vi_stronger, vx, ix)) + torch::l1_loss(fy, torch::where(vi_stronger, vy, iy));
+torch::Tensor metric_loss(MetricLoss metric, const torch::Tensor& fused, const torch::Tensor& vi,
+                          const torch::Tensor& ir) {
+  constexpr double kScale = 255;  // the evaluator's 0..255 gray images
+  const auto f = rgb_to_gray(fused) * kScale, b = rgb_to_gray(vi) * kScale, a = ir * kScale;
+  if (metric == MetricLoss::kQabf) {  // a training crop's frame is not an image frame
+    return (1 - qabf_score(f, a, b, /*with_frame=*/false).mean()).to(fused.scalar_type());
+  }
+  return (1 - vif_score(f, a, b).mean() / 2).to(fused.scalar_type());  // VIF sums two sources
 }
 
 FusionLossTerms fusion_loss(const torch::Tensor& fused, const torch::Tensor& vi,
@@ -63,12 +65,11 @@ FusionLossTerms fusion_loss(const torch::Tensor& fused, const torch::Tensor& vi,
   t.grad = gradient_loss(fused, vi, ir);
   t.total = options.intensity() * t.intensity + options.ssim_vi() * t.ssim_vi +
             options.ssim_ir() * t.ssim_ir + options.color() * t.color + options.grad() * t.grad;
-  if (options.edge() > 0) {  // not in the paper's recipe: computed only when weighted
-    t.edge = edge_transfer_loss(fused, vi, ir);
-    t.total = t.total + options.edge() * t.edge;
-  } else {
-    t.edge = torch::zeros({}, fused.options());
-  }
+  // Not in the paper's recipe: computed only when weighted.
+  const auto zero = torch::zeros({}, fused.options());
+  t.qabf = options.qabf() > 0 ? metric_loss(MetricLoss::kQabf, fused, vi, ir) : zero;
+  t.vif = options.vif() > 0 ? metric_loss(MetricLoss::kVif, fused, vi, ir) : zero;
+  t.total = t.total + options.qabf() * t.qabf + options.vif() * t.vif;
   return t;
 }
 

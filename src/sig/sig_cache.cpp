@@ -73,6 +73,9 @@ std::string read_cache_fingerprint(const std::string& dir) {
 
 SigCache::SigCache(std::string dir, std::string fingerprint, bool create)
     : dir_(std::move(dir)), fingerprint_(std::move(fingerprint)) {
+  for (const auto& sub : {fs::path(dir_), fs::path(dir_) / "masks", fs::path(dir_) / "text"}) {
+    io::remove_stale_temp_files(sub.string());
+  }
   const auto manifest = fs::path(dir_) / "manifest.yaml";
   if (create && !fs::exists(manifest)) {
     fs::create_directories(fs::path(dir_) / "masks");

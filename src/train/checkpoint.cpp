@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
@@ -128,7 +129,11 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
     archive.write("rng.torch_cpu",
                   torch::globalContext().defaultGenerator(torch::kCPU).get_state());
   }
-  io::write_atomically(path, [&](const std::string& temp) { archive.save_to(temp); });
+  // Serialised in memory first: LibTorch's file writer aborts the process (an exception out of
+  // a destructor) when the disk fills up; a failed write of the bytes is our one-line error.
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  io::write_file_atomically(path, bytes.str());
 }
 
 CheckpointInfo read_checkpoint_info(const std::string& path) {

@@ -5,10 +5,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "tesg/error.h"
+#include "tesg/fault.h"
 #include "tesg/io/atomic_file.h"
 #include "tesg/model_factory.h"
 #include "tesg/progress.h"  // format_duration
@@ -25,13 +28,41 @@ namespace tesg::train {
 namespace fs = std::filesystem;
 namespace {
 
-const char* const kLogHeader = "step,epoch,lr,loss,intensity,ssim_vi,ssim_ir,color,grad,edge,images_per_s\n";
+const char* const kLogHeader =
+    "step,epoch,lr,loss,intensity,ssim_vi,ssim_ir,color,grad,qabf,vif,images_per_s\n";
+
+// The loss terms in log.csv's column order (after `loss`), with their names.
+std::vector<std::pair<const char*, double>> loss_terms(const nn::FusionLossTerms& t) {
+  return {{"int", t.intensity.item<double>()}, {"ssim_vi", t.ssim_vi.item<double>()},
+          {"ssim_ir", t.ssim_ir.item<double>()}, {"color", t.color.item<double>()},
+          {"grad", t.grad.item<double>()},       {"qabf", t.qabf.item<double>()},
+          {"vif", t.vif.item<double>()}};
+}
 
 void append_line(const std::string& path, const std::string& header, const std::string& line) {
   const bool fresh = !fs::exists(path);
   std::ofstream out(path, std::ios::app);
   if (fresh) out << header;
   out << line;
+}
+
+// A resumed run redoes what followed its checkpoint: drops the rows of a CSV log whose first
+// column is past `last_kept`, and a row cut short by a kill.
+void drop_rows_after(const std::string& path, int64_t last_kept) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::stringstream all;
+  all << in.rdbuf();
+  const std::string text = all.str();
+  std::string kept;
+  size_t start = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string row = text.substr(start, end - start + 1);
+    char* rest = nullptr;
+    const long long key = std::strtoll(row.c_str(), &rest, 10);
+    if (start == 0 || (rest != row.c_str() && key <= last_kept)) kept += row;  // header or kept
+  }
+  io::write_file_atomically(path, kept);
 }
 
 void set_lr(torch::optim::AdamW& optimizer, double lr) {
@@ -97,6 +128,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   const auto dir = fs::path(config.output.dir);
   if (lead) {
     fs::create_directories(dir);
+    io::remove_stale_temp_files(dir.string());
     io::write_file_atomically((dir / "config.yaml").string(), to_yaml(config));
   }
   TrainingSet data(config);
@@ -119,7 +151,11 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     info.step = resumed.step;
     info.best_value = resumed.best_value;
     if (resumed.loss_scale > 0) scaler.restore(resumed.loss_scale, resumed.loss_scale_good_steps);
-    if (lead) spdlog::info("resumed from {} at step {}", options.resume, info.step);
+    if (lead) {
+      spdlog::info("resumed from {} at step {}", options.resume, info.step);
+      drop_rows_after((dir / "log.csv").string(), info.step);
+      drop_rows_after((dir / "val.csv").string(), resumed.epoch);
+    }
   }
   if (dp) dp->broadcast(model->parameters());
 
@@ -131,14 +167,14 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   int64_t images_since_log = 0;
 
   // The loss scaler's state goes into every checkpoint, so that an fp16 run resumes where it was.
-  auto note_scaler = [&] {
+  auto note_progress = [&] {
+    info.epoch = info.step / spe;
     info.loss_scale = scaler.enabled() ? scaler.scale() : 0.0;
     info.loss_scale_good_steps = scaler.good_steps();
   };
   auto save_state = [&] {
     if (!lead) return;
-    note_scaler();
-    info.epoch = info.step / spe;
+    note_progress();
     move_optimizer_state(optimizer, torch::kCPU);
     save_checkpoint((dir / "last.pt").string(), *model, &optimizer, info);
     move_optimizer_state(optimizer, device);
@@ -165,6 +201,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     if (dp) r.finite = dp->sum(r.finite ? 0.0 : 1.0) == 0;  // every rank skips together
     if (r.finite) {
       scaler.scaled(r.terms.total).backward();
+      fault_point("train.step");
       if (dp) dp->average_gradients(model->parameters());
       // fp16: an overflowing gradient skips the step and lowers the scale (all ranks alike,
       // the gradients being averaged); not counted as a non-finite loss.
@@ -193,26 +230,22 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       const double seconds = std::chrono::duration<double>(now - last_log).count();
       const double rate = images_since_log / std::max(seconds, 1e-9);
       last_log = now, images_since_log = 0;
-      const auto& t = r.terms;
       const double eta = static_cast<double>(total - info.step) * tc.batch / std::max(rate, 1e-9);
-      spdlog::info("epoch {}/{} step {}/{} loss {:.4f} (int {:.4f} ssim_vi {:.4f} ssim_ir {:.4f} "
-                   "color {:.4f} grad {:.4f} edge {:.4f}) lr {:.2e} {:.1f} img/s eta {}",
-                   epoch + 1, tc.epochs, info.step, total, t.total.item<double>(),
-                   t.intensity.item<double>(), t.ssim_vi.item<double>(), t.ssim_ir.item<double>(),
-                   t.color.item<double>(), t.grad.item<double>(), t.edge.item<double>(), lr, rate,
-                   format_duration(eta));
+      const auto terms = loss_terms(r.terms);
+      std::string named, columns;
+      for (const auto& [name, value] : terms) {
+        named += fmt::format("{}{} {:.4f}", named.empty() ? "" : " ", name, value);
+        columns += fmt::format(",{}", value);
+      }
+      spdlog::info("epoch {}/{} step {}/{} loss {:.4f} ({}) lr {:.2e} {:.1f} img/s eta {}",
+                   epoch + 1, tc.epochs, info.step, total, r.terms.total.item<double>(), named, lr,
+                   rate, format_duration(eta));
       append_line((dir / "log.csv").string(), kLogHeader,
-                  fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", info.step, epoch + 1, lr,
-                              t.total.item<double>(), t.intensity.item<double>(),
-                              t.ssim_vi.item<double>(), t.ssim_ir.item<double>(),
-                              t.color.item<double>(), t.grad.item<double>(), t.edge.item<double>(),
-                              rate));
+                  fmt::format("{},{},{},{}{},{}\n", info.step, epoch + 1, lr,
+                              r.terms.total.item<double>(), columns, rate));
     }
     const bool epoch_done = info.step % spe == 0;
     const int64_t epochs_done = info.step / spe;
-    if (epoch_done && (epochs_done % config.output.save_every == 0 || info.step == total)) {
-      save_state();
-    }
     if (validation && !validation->empty() && epoch_done &&
         (epochs_done % tc.val_every == 0 || info.step == total)) {
       const auto scores = validation->evaluate(model);
@@ -225,9 +258,13 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
                    scores.at("SCD"), scores.at("VIF"), scores.at("Qabf"), scores.at("vs_max"));
       if (scores.at(tc.best_metric) > info.best_value) {
         info.best_value = scores.at(tc.best_metric);
-        note_scaler();
+        note_progress();
         save_checkpoint((dir / "best.pt").string(), *model, nullptr, info);
       }
+    }
+    // After validation and best.pt: a run killed before this point redoes the whole epoch.
+    if (epoch_done && (epochs_done % config.output.save_every == 0 || info.step == total)) {
+      save_state();
     }
     if (lead && epoch_done) {
       write_curves_png((dir / "log.csv").string(), (dir / "val.csv").string(),
@@ -240,7 +277,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       return summary;
     }
   }
-  note_scaler();
+  note_progress();
   if (lead) save_checkpoint((dir / "model.pt").string(), *model, nullptr, info);
   summary.steps = info.step;
   return summary;

@@ -10,6 +10,7 @@
 
 #include "tesg/data/fusion_sample.h"
 #include "tesg/data/pair_discovery.h"
+#include "tesg/fault.h"
 #include "tesg/io/image.h"
 #include "tesg/metrics/fusion_metrics.h"
 #include "tesg/metrics/gray_image.h"
@@ -62,6 +63,7 @@ std::map<std::string, double> ValidationSet::mean_scores(const FuseOne& fuse) co
   const auto metrics = metrics::find_metrics(names_);
   std::map<std::string, double> sums;
   for (const auto& p : pairs_->items) {
+    fault_point("validation.pair");
     const auto values = metrics::compute_metrics(evaluator_gray(fuse(p.sample)), p.ir, p.vi, metrics);
     for (size_t k = 0; k < names_.size(); ++k) sums[names_[k]] += values[k];
   }

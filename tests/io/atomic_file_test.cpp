@@ -1,6 +1,8 @@
 #include "tesg/io/atomic_file.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -39,6 +41,24 @@ TEST(AtomicFileTest, WriterFailureKeepsOldFileAndRemovesTemporary) {
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
   EXPECT_EQ(files, 1);
+}
+
+TEST(AtomicFileTest, StaleTemporariesOfDeadProcessesAreRemoved) {
+  test::TempDir dir;
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);  // a process id that is gone
+  const auto dead = dir / ("." + std::string("a.png.tmp.") + std::to_string(child));
+  const auto alive = dir / ("." + std::string("b.png.tmp.") + std::to_string(::getppid()));
+  for (const auto& f : {dead, alive, dir / ".hidden", dir / ".c.tmp.x1", dir / "d.png"}) {
+    std::ofstream(f) << "x";
+  }
+  EXPECT_EQ(remove_stale_temp_files(dir.path()), 1);
+  EXPECT_FALSE(std::filesystem::exists(dead));
+  for (const auto& f : {alive, dir / ".hidden", dir / ".c.tmp.x1", dir / "d.png"}) {
+    EXPECT_TRUE(std::filesystem::exists(f)) << f;
+  }
+  EXPECT_EQ(remove_stale_temp_files(dir / "missing"), 0);
 }
 
 }  // namespace

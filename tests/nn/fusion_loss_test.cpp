@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "tesg/nn/color.h"
+#include "tesg/nn/metric_losses.h"
 
 namespace tesg::nn {
 namespace {
@@ -53,33 +54,32 @@ TEST(FusionLossTest, GradientLossOfVerticalStepEdge) {
   EXPECT_NEAR(gradient_loss(ir.expand({1, 3, h, w}), flat, ir).item<float>(), 0, 1e-6);
 }
 
-TEST(FusionLossTest, EdgeTransferLossFollowsTheStrongerSourceWithItsSign) {
-  // ir: a step 0 -> 1 (Sobel-x +4 at columns k-1, k); vi: a weaker step 1 -> 0.5 (-2 there).
-  const int64_t h = 6, w = 10, k = 4;
-  auto ir = torch::zeros({1, 1, h, w});
-  ir.narrow(3, k, w - k).fill_(1);
-  auto vi = torch::ones({1, 3, h, w});
-  vi.narrow(3, k, w - k).fill_(0.5);
-  // ir's edge is the stronger one: F = ir has no loss, F = vi is off by 4 - (-2) in 2 columns.
-  EXPECT_NEAR(edge_transfer_loss(ir.expand({1, 3, h, w}), vi, ir).item<float>(), 0, 1e-6);
-  EXPECT_NEAR(edge_transfer_loss(vi, vi, ir).item<float>(), 2 * 6.0 / w, 1e-5);
-  // The magnitude-only L_grad cannot see the wrong sign: a mirrored edge of the right strength.
-  const auto mirrored = 1 - ir.expand({1, 3, h, w});
-  EXPECT_NEAR(gradient_loss(mirrored, vi, ir).item<float>(), 0, 1e-6);
-  EXPECT_NEAR(edge_transfer_loss(mirrored, vi, ir).item<float>(), 2 * 8.0 / w, 1e-5);
-  // Only computed when weighted.
-  EXPECT_EQ(fusion_loss(vi, vi, ir).edge.item<float>(), 0.f);
-  EXPECT_GT(fusion_loss(vi, vi, ir, FusionLossOptions().edge(1)).edge.item<float>(), 0.f);
+TEST(FusionLossTest, MetricTermsAreOneMinusTheScoresAndOnlyComputedWhenWeighted) {
+  const auto vi = torch::rand({2, 3, 32, 32}), ir = torch::rand({2, 1, 32, 32});
+  const auto fused = torch::rand({2, 3, 32, 32});
+  const auto f = rgb_to_gray(fused) * 255, b = rgb_to_gray(vi) * 255, a = ir * 255;
+  EXPECT_NEAR(metric_loss(MetricLoss::kQabf, fused, vi, ir).item<double>(),
+              1 - qabf_score(f, a, b, false).mean().item<double>(), 1e-6);
+  EXPECT_NEAR(metric_loss(MetricLoss::kVif, fused, vi, ir).item<double>(),
+              1 - vif_score(f, a, b).mean().item<double>() / 2, 1e-6);
+  const auto unweighted = fusion_loss(fused, vi, ir);
+  EXPECT_EQ(unweighted.qabf.item<float>(), 0.f);
+  EXPECT_EQ(unweighted.vif.item<float>(), 0.f);
+  const auto weighted = fusion_loss(fused, vi, ir, FusionLossOptions().qabf(1).vif(1));
+  EXPECT_NEAR(weighted.qabf.item<double>(), metric_loss(MetricLoss::kQabf, fused, vi, ir).item<double>(), 1e-6);
+  EXPECT_EQ(weighted.qabf.scalar_type(), torch::kFloat32);
 }
 
 TEST(FusionLossTest, TotalIsWeightedSumOfTerms) {
-  const auto vi = torch::rand({2, 3, 16, 16}), ir = torch::rand({2, 1, 16, 16});
-  const auto fused = torch::rand({2, 3, 16, 16});
-  const auto options = FusionLossOptions().intensity(2).ssim_vi(3).ssim_ir(5).color(7).grad(11).edge(13);
+  const auto vi = torch::rand({2, 3, 32, 32}), ir = torch::rand({2, 1, 32, 32});
+  const auto fused = torch::rand({2, 3, 32, 32});
+  const auto options =
+      FusionLossOptions().intensity(2).ssim_vi(3).ssim_ir(5).color(7).grad(11).qabf(13).vif(17);
   const auto t = fusion_loss(fused, vi, ir, options);
-  const auto expected = 2 * t.intensity + 3 * t.ssim_vi + 5 * t.ssim_ir + 7 * t.color + 11 * t.grad + 13 * t.edge;
+  const auto expected = 2 * t.intensity + 3 * t.ssim_vi + 5 * t.ssim_ir + 7 * t.color +
+                        11 * t.grad + 13 * t.qabf + 17 * t.vif;
   EXPECT_NEAR(t.total.item<float>(), expected.item<float>(), 1e-4);
-  for (const auto& term : {t.intensity, t.ssim_vi, t.ssim_ir, t.color, t.grad, t.edge}) {
+  for (const auto& term : {t.intensity, t.ssim_vi, t.ssim_ir, t.color, t.grad, t.qabf, t.vif}) {
     EXPECT_GT(term.item<float>(), 0.f);
   }
 }

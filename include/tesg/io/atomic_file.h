@@ -14,4 +14,9 @@ void write_atomically(const std::string& path,
 /// Writes `bytes` to `path` atomically.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
+/// Removes the temporary files that killed processes left in `dir` (not its subfolders): those
+/// of write_atomically whose process is gone. A job calls it once on its output folder; a
+/// missing folder is fine. Returns how many were removed.
+int remove_stale_temp_files(const std::string& dir);
+
 }  // namespace tesg::io

@@ -11,7 +11,8 @@ struct FusionLossOptions {
   TORCH_ARG(double, ssim_ir) = 1.0;
   TORCH_ARG(double, color) = 12.0;
   TORCH_ARG(double, grad) = 10.0;
-  TORCH_ARG(double, edge) = 0.0;  ///< L_edge, not in Text-IF's recipe
+  TORCH_ARG(double, qabf) = 0.0;  ///< L_qabf, not in Text-IF's recipe
+  TORCH_ARG(double, vif) = 0.0;   ///< L_vif, not in Text-IF's recipe
   TORCH_ARG(int64_t, ssim_window) = 48;
   TORCH_ARG(double, ssim_sigma) = 1.5;
 };
@@ -24,7 +25,8 @@ struct FusionLossTerms {
   torch::Tensor ssim_ir;    ///< 1 - SSIM(ir, gray(F))
   torch::Tensor color;      ///< L_color
   torch::Tensor grad;       ///< L_grad
-  torch::Tensor edge;       ///< L_edge (0 unless weighted)
+  torch::Tensor qabf;       ///< L_qabf = 1 - Qabf (0 unless weighted)
+  torch::Tensor vif;        ///< L_vif = 1 - (VIF(ir,F) + VIF(vi,F)) / 2 (0 unless weighted)
 };
 
 /// L_int: per pixel the brighter source by channel mean (ir replicated to RGB), L1 to F.
@@ -40,14 +42,16 @@ torch::Tensor color_loss(const torch::Tensor& fused, const torch::Tensor& vi);
 torch::Tensor gradient_loss(const torch::Tensor& fused, const torch::Tensor& vi,
                             const torch::Tensor& ir);
 
-/// L_edge: per pixel, the Sobel gradient (x and y, signed) of gray(F) L1 to that of the source
-/// whose gradient is stronger there: the strongest edge is transferred with its direction (what
-/// Qabf scores), where L_grad matches magnitudes only.
-torch::Tensor edge_transfer_loss(const torch::Tensor& fused, const torch::Tensor& vi,
-                                 const torch::Tensor& ir);
+enum class MetricLoss { kQabf, kVif };
+
+/// L_qabf = 1 - Qabf, L_vif = 1 - VIF / 2: the evaluator's metrics (metric_losses.h) of gray(F)
+/// against ir and gray(vi) on the 0..255 scale, averaged over the batch; differentiable in F.
+/// Qabf without the 1-pixel frame (a crop's border is not the image's).
+torch::Tensor metric_loss(MetricLoss metric, const torch::Tensor& fused, const torch::Tensor& vi,
+                          const torch::Tensor& ir);
 
 /// L = w_int L_int + w_vi (1 - SSIM(vi, F)) + w_ir (1 - SSIM(ir, gray F)) + w_c L_color
-///     + w_g L_grad (DESIGN.md, Losses) + w_e L_edge.
+///     + w_g L_grad (DESIGN.md, Losses) + w_q L_qabf + w_v L_vif.
 FusionLossTerms fusion_loss(const torch::Tensor& fused, const torch::Tensor& vi,
                             const torch::Tensor& ir, const FusionLossOptions& options = {});
 
