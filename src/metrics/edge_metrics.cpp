@@ -3,14 +3,10 @@
 #include <cmath>
 
 #include "tesg/metrics/fusion_metrics.h"
+#include "tesg/metrics/metric_constants.h"
 
 namespace tesg::metrics {
 namespace {
-
-struct QabfConstants {  // the MATLAB analysis_Qabf parameters
-  static constexpr double kTg = 0.9994, kKg = -15, kDg = 0.5;
-  static constexpr double kTa = 0.9879, kKa = -22, kDa = 0.8;
-};
 
 struct NabfConstants {  // the analysis_nabf parameters
   static constexpr double kTd = 2, kLg = 1.5;

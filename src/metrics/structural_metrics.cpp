@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "tesg/metrics/fusion_metrics.h"
+#include "tesg/metrics/metric_constants.h"
 
 namespace tesg::metrics {
 namespace {
@@ -100,10 +101,6 @@ std::vector<double> gaussian(int64_t size, double sigma) {
 
 // ---- VIF -------------------------------------------------------------------------------------
 
-constexpr int kVifScales = 4;
-constexpr double kVifNoiseVariance = 2.0;  // sigma_n^2 on the 0..255 scale
-constexpr double kVifEps = 1e-10;
-
 Map decimate(const Map& x) {
   Map out{(x.h + 1) / 2, (x.w + 1) / 2, {}};
   out.v.resize(static_cast<size_t>(out.h * out.w));
@@ -123,7 +120,7 @@ struct VifScale {
 std::vector<VifScale> vif_pyramid(Map image) {
   std::vector<VifScale> scales;
   for (int scale = 1; scale <= kVifScales; ++scale) {
-    const int64_t n = (int64_t{1} << (kVifScales + 1 - scale)) + 1;  // 17, 9, 5, 3
+    const int64_t n = vif_window_size(scale);
     // fspecial's eps*max cut-off removes nothing for these sizes: the window is separable.
     const auto win = gaussian(n, static_cast<double>(n) / 5.0);
     if (scale > 1) image = decimate(filter_valid(image, win));
@@ -160,7 +157,7 @@ class Log10Sum {
 double vif_pair(const std::vector<VifScale>& ref, const std::vector<VifScale>& dist) {
   Log10Sum num, den;
   for (size_t scale = 0; scale < ref.size(); ++scale) {
-    const int64_t n = (int64_t{1} << (kVifScales - scale)) + 1;
+    const int64_t n = vif_window_size(static_cast<int>(scale) + 1);
     const auto win = gaussian(n, static_cast<double>(n) / 5.0);
     const auto &r = ref[scale], &d = dist[scale];
     const Map e12 = filter_valid(multiply(r.image, d.image), win);

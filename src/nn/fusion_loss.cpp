@@ -9,18 +9,13 @@
 namespace tesg::nn {
 namespace {
 
-// Sobel responses of a [B,1,H,W] image in x and y, replicate padding: {[B,1,H,W], [B,1,H,W]}.
-std::pair<torch::Tensor, torch::Tensor> sobel(const torch::Tensor& gray) {
+// |Sobel| responses of a [B,1,H,W] image in x and y, replicate padding: {[B,1,H,W], [B,1,H,W]}.
+std::pair<torch::Tensor, torch::Tensor> sobel_magnitudes(const torch::Tensor& gray) {
   const auto kx = torch::tensor({-1.f, 0.f, 1.f, -2.f, 0.f, 2.f, -1.f, 0.f, 1.f}, gray.options())
                       .view({1, 1, 3, 3});
   const auto ky = kx.transpose(2, 3).contiguous();
   const auto padded = torch::replication_pad2d(gray, {1, 1, 1, 1});
-  return {torch::conv2d(padded, kx), torch::conv2d(padded, ky)};
-}
-
-std::pair<torch::Tensor, torch::Tensor> sobel_magnitudes(const torch::Tensor& gray) {
-  const auto [x, y] = sobel(gray);
-  return {x.abs(), y.abs()};
+  return {torch::conv2d(padded, kx).abs(), torch::conv2d(padded, ky).abs()};
 }
 
 }  // namespace

@@ -4,17 +4,19 @@
 
 #include <torch/torch.h>
 
+#include "tesg/metrics/metric_constants.h"
+
 namespace tesg::nn {
 namespace {
+
+using metrics::kVifEps;
+using metrics::kVifNoiseVariance;
+using metrics::kVifScales;
+using metrics::QabfConstants;
 
 constexpr double kHalfPi = M_PI / 2;
 
 // ---- Qabf (METRICS.md 2.11) --------------------------------------------------------------------
-
-struct QabfConstants {  // the MATLAB analysis_Qabf parameters
-  static constexpr double kTg = 0.9994, kKg = -15, kDg = 0.5;
-  static constexpr double kTa = 0.9879, kKa = -22, kDa = 0.8;
-};
 
 struct Edges {
   torch::Tensor g, alpha;  ///< strength and orientation, [B,1,H,W]
@@ -56,10 +58,6 @@ torch::Tensor qabf_map(const Edges& source, const Edges& fused) {
 
 // ---- VIF (METRICS.md 2.9) ----------------------------------------------------------------------
 
-constexpr int kVifScales = 4;
-constexpr double kVifNoiseVariance = 2.0;  // sigma_n^2 on the 0..255 scale
-constexpr double kVifEps = 1e-10;
-
 // The scale's Gaussian window (fspecial: size n, sigma n/5, normalised), [1,1,n,n].
 torch::Tensor vif_window(int64_t n, const torch::TensorOptions& options) {
   const auto d = torch::arange(n, options) - static_cast<double>(n - 1) / 2;
@@ -97,7 +95,7 @@ std::pair<torch::Tensor, torch::Tensor> vif_scale_terms(const torch::Tensor& ref
 torch::Tensor vif_pair(torch::Tensor ref, torch::Tensor dist) {
   auto num = torch::zeros({ref.size(0)}, ref.options()), den = num.clone();
   for (int scale = 1; scale <= kVifScales; ++scale) {
-    const int64_t n = (int64_t{1} << (kVifScales + 1 - scale)) + 1;  // 17, 9, 5, 3
+    const int64_t n = metrics::vif_window_size(scale);
     const auto win = vif_window(n, ref.options());
     if (scale > 1) {
       const auto decimate = [&](const torch::Tensor& t) {
