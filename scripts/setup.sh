@@ -5,6 +5,8 @@
 #   TESG_TORCH      debian (default): Debian's LibTorch 1.13, CPU, into build/
 #                   pip: the pinned pip LibTorch 2.x with CUDA, cuDNN and NCCL
 #                   (scripts/torch-pip.lock, fetched by scripts/fetch_torch.sh), into build-cuda/
+#   TESG_FUZZ=1     the libFuzzer targets of fuzz/ instead (clang, ASan + UBSan, Debian's
+#                   LibTorch) into build-fuzz/; scripts/fuzz.sh runs them
 #   TESG_BUILD_DIR  overrides the build folder; TESG_SKIP_APT=1 skips the package step.
 # Extra arguments go to the first cmake configure.
 set -euo pipefail
@@ -25,6 +27,8 @@ if [ "$torch_flavour" = pip ]; then
   packages+=(unzip)    # unpacks the wheels
   python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 fi
+fuzz=${TESG_FUZZ:-0}
+[ "$fuzz" = 1 ] && packages+=(clang libclang-rt-14-dev)   # libFuzzer and the sanitizer runtimes
 
 install_missing_packages() {
   local missing=()
@@ -51,9 +55,18 @@ if [ "$torch_flavour" = pip ]; then
                    -DCAFFE2_USE_CUDNN=ON -DTESG_REQUIRE_CUDA=ON)
 fi
 
+build_target=all
+if [ "$fuzz" = 1 ]; then
+  export CC=clang CXX=clang++
+  configure_args+=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESG_FUZZ=ON -DTESG_BUILD_TESTS=OFF
+                   -DTESG_BUILD_BENCH=OFF -DTESG_WITH_TCMALLOC=OFF
+                   "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link")
+  build_target=fuzz_all
+fi
+
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_BASEDIR=$PWD   # paths relative to the checkout: another clone hits the same cache
 if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" "${configure_args[@]}" "$@"
 fi
-cmake --build "$build_dir"
+cmake --build "$build_dir" --target "$build_target"

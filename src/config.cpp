@@ -20,7 +20,9 @@ struct Origin {
 
   std::string at(const YAML::Node& node, const std::string& key_path) const {
     if (overridden.count(key_path)) return "--set " + key_path;
-    const auto mark = node.Mark();
+    return at(node.Mark());
+  }
+  std::string at(const YAML::Mark& mark) const {
     return mark.line >= 0 ? source + ":" + std::to_string(mark.line + 1) : source;
   }
 };
@@ -67,7 +69,12 @@ Field<S> field(std::string name, T S::*member, Check<T> check = {}) {
     T value;
     bool scalar_ok = std::is_same<T, std::vector<std::string>>::value ? node.IsSequence()
                                                                        : node.IsScalar();
-    if (!scalar_ok || !YAML::convert<T>::decode(node, value)) {
+    bool decoded = false;
+    try {  // a list of lists, say, throws from inside yaml-cpp's conversion
+      decoded = scalar_ok && YAML::convert<T>::decode(node, value);
+    } catch (const YAML::Exception&) {
+    }
+    if (!decoded) {
       fail(origin, node, key_path,
            std::string("expected ") + expected_type<T>() + ", got " + shown(node));
     }
@@ -354,27 +361,30 @@ Config parse_config(const std::string& yaml, const std::string& source,
   try {
     root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    throw ConfigError(Origin{source, {}}.at(e.mark) + ": invalid YAML: " + e.msg);
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   Origin origin{source, {}};
   if (!root.IsMap()) throw ConfigError(source + ": expected a mapping of sections");
-  for (const auto& assignment : overrides) apply_override(root, assignment, origin);
-
-  for (const auto& entry : root) {
-    const auto name = entry.first.as<std::string>();
-    if (std::find(kSections.begin(), kSections.end(), name) == kSections.end()) {
-      fail(origin, entry.first, name, unknown_key_problem(name, kSections, "") + " (section)");
-    }
-  }
   Config c;
-  parse_section(c.model, model_fields(), root["model"], "model", origin);
-  parse_section(c.loss, loss_fields(), root["loss"], "loss", origin);
-  parse_section(c.data, data_fields(), root["data"], "data", origin);
-  parse_section(c.train, train_fields(), root["train"], "train", origin);
-  parse_section(c.sig, sig_fields(), root["sig"], "sig", origin);
-  parse_section(c.output, output_fields(), root["output"], "output", origin);
-  parse_section(c.fuse, fuse_fields(), root["fuse"], "fuse", origin);
+  try {  // what the checks below do not foresee (a mapping as a key, ...) still names the line
+    for (const auto& assignment : overrides) apply_override(root, assignment, origin);
+    for (const auto& entry : root) {
+      const auto name = entry.first.as<std::string>();
+      if (std::find(kSections.begin(), kSections.end(), name) == kSections.end()) {
+        fail(origin, entry.first, name, unknown_key_problem(name, kSections, "") + " (section)");
+      }
+    }
+    parse_section(c.model, model_fields(), root["model"], "model", origin);
+    parse_section(c.loss, loss_fields(), root["loss"], "loss", origin);
+    parse_section(c.data, data_fields(), root["data"], "data", origin);
+    parse_section(c.train, train_fields(), root["train"], "train", origin);
+    parse_section(c.sig, sig_fields(), root["sig"], "sig", origin);
+    parse_section(c.output, output_fields(), root["output"], "output", origin);
+    parse_section(c.fuse, fuse_fields(), root["fuse"], "fuse", origin);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(origin.at(e.mark) + ": invalid config: " + e.msg);
+  }
   validate(c, source);
   return c;
 }

@@ -58,6 +58,14 @@ TEST(ConfigTest, WrongTypeNamesExpectedType) {
                     "model.mgca: expected true or false");
   EXPECT_THROW_WITH(parse_config("data: {train: a}\n", "x.yaml"), ConfigError,
                     "data.train: expected a list of strings");
+  EXPECT_THROW_WITH(parse_config("data: {train: [[a], b]}\n", "x.yaml"), ConfigError,
+                    "x.yaml:1: data.train: expected a list of strings");
+}
+
+// YAML that parses but that no config check foresees (found by fuzz/fuzz_config).
+TEST(ConfigTest, OddYamlStructuresAreConfigErrors) {
+  EXPECT_THROW_WITH(parse_config("model: {}\n? [a, b]\n: 1\n", "x.yaml"), ConfigError, "x.yaml:2: invalid config");
+  EXPECT_THROW_WITH(parse_config("model: 3\n", "x.yaml", {"model.channels=4"}), ConfigError, "x.yaml");
 }
 
 TEST(ConfigTest, OutOfRangeValuesAreRejected) {

@@ -2,13 +2,13 @@
 
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
+#include "tesg/io/image_decode.h"
 #include "tesg/nn/color.h"
 
 namespace tesg::io {
@@ -36,9 +36,7 @@ torch::Tensor to_tensor(const cv::Mat& image) {
 }  // namespace
 
 torch::Tensor read_image(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw DataError(path + ": no such file");
-  cv::Mat image = cv::imread(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
-  if (image.empty()) throw DataError(path + ": cannot decode image (unsupported or corrupt file)");
+  cv::Mat image = decode_image_file(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
   if (image.depth() != CV_8U && image.depth() != CV_16U) {
     throw DataError(path + ": unsupported pixel depth (expected 8- or 16-bit integers)");
   }

@@ -1,12 +1,12 @@
 #include "tesg/metrics/gray_image.h"
 
 #include <cmath>
-#include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "tesg/error.h"
+#include "tesg/io/image_decode.h"
 
 namespace tesg::metrics {
 namespace {
@@ -35,10 +35,7 @@ GrayImage gray_from_bgr8(const cv::Mat& bgr) {
 }  // namespace
 
 GrayImage read_evaluator_gray(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw DataError(path + ": no such file");
-  const cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
-  if (bgr.empty()) throw DataError(path + ": cannot decode image (unsupported or corrupt file)");
-  return gray_from_bgr8(bgr);
+  return gray_from_bgr8(io::decode_image_file(path, cv::IMREAD_COLOR));
 }
 
 GrayImage evaluator_gray_from_rgb(const uint8_t* rgb, int64_t height, int64_t width) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <sstream>
 
 #include "tesg/error.h"
 
@@ -81,6 +82,45 @@ std::vector<int64_t> HfConfig::integers(const std::string& key, const std::vecto
 std::vector<std::string> HfConfig::strings(const std::string& key,
                                            const std::vector<std::string>& fallback) const {
   return read(json_->value, key, fallback, source_, "a list of strings");
+}
+
+namespace {
+
+void require_size(int64_t value, const std::string& key, const std::string& source) {
+  if (value < 1 || value > HfConfig::kMaxSize) {
+    throw CheckpointError(source + ": " + key + ": expected a size in 1.." +
+                          std::to_string(HfConfig::kMaxSize) + ", got " + std::to_string(value));
+  }
+}
+
+}  // namespace
+
+int64_t HfConfig::size(const std::string& key, int64_t fallback) const {
+  const auto value = integer(key, fallback);
+  require_size(value, key, source_);
+  return value;
+}
+
+std::vector<int64_t> HfConfig::sizes(const std::string& key, const std::vector<int64_t>& fallback) const {
+  const auto values = integers(key, fallback);
+  if (values.empty()) throw CheckpointError(source_ + ": " + key + ": expected at least one size");
+  for (const auto v : values) require_size(v, key, source_);
+  return values;
+}
+
+void HfConfig::require_multiple(int64_t value, int64_t divisor, const std::string& what) const {
+  if (value % divisor != 0) {
+    throw CheckpointError(source_ + ": " + what + ": " + std::to_string(value) +
+                          " is not a multiple of " + std::to_string(divisor));
+  }
+}
+
+void HfConfig::require_range(const std::string& key, double value, double lo, double hi) const {
+  if (!(value >= lo && value <= hi)) {
+    std::ostringstream s;
+    s << source_ << ": " << key << ": expected " << lo << ".." << hi << ", got " << value;
+    throw CheckpointError(s.str());
+  }
 }
 
 void HfConfig::require_one_of(const std::string& key, const std::vector<std::string>& supported) const {

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "tesg/error.h"
 
@@ -81,13 +83,17 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), mapping
       }
       entry.begin = offsets[0];
       entry.end = offsets[1];
-      uint64_t numel = 1;
+      // Bytes of the shape, and its strides (a zero dimension still strides) within int64.
+      uint64_t bytes = c10::elementSize(static_cast<c10::ScalarType>(entry.dtype)), span = bytes;
       for (const auto d : entry.shape) {
         if (d < 0) throw CheckpointError(where + ": negative dimension");
-        numel *= static_cast<uint64_t>(d);
+        if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes) ||
+            __builtin_mul_overflow(span, static_cast<uint64_t>(std::max<int64_t>(d, 1)), &span) ||
+            span > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+          throw CheckpointError(where + ": shape too large");
+        }
       }
-      const auto item = c10::elementSize(static_cast<c10::ScalarType>(entry.dtype));
-      if (numel * item != entry.end - entry.begin) {
+      if (bytes != entry.end - entry.begin) {
         throw CheckpointError(where + ": " + std::to_string(entry.end - entry.begin) +
                               " bytes do not hold its shape");
       }

@@ -59,16 +59,18 @@ std::string read_cache_fingerprint(const std::string& dir) {
   if (!fs::exists(manifest)) {
     throw DataError(dir + ": not a SIG cache (no manifest.yaml; make one with tesg-sig)");
   }
-  YAML::Node node;
+  int64_t format = -1;
+  std::string settings;
   try {
-    node = YAML::LoadFile(manifest.string());
+    const auto node = YAML::LoadFile(manifest.string());
+    if (!node.IsMap()) throw DataError(manifest.string() + ": unreadable manifest: not a mapping");
+    format = node["format"].as<int64_t>(-1);
+    settings = node["settings"].as<std::string>("");
   } catch (const YAML::Exception& e) {
     throw DataError(manifest.string() + ": unreadable manifest: " + e.msg);
   }
-  if (!node["format"] || node["format"].as<int64_t>(-1) != kSigCacheFormat) {
-    throw DataError(manifest.string() + ": unsupported SIG cache format");
-  }
-  return node["settings"].as<std::string>("");
+  if (format != kSigCacheFormat) throw DataError(manifest.string() + ": unsupported SIG cache format");
+  return settings;
 }
 
 SigCache::SigCache(std::string dir, std::string fingerprint, bool create)

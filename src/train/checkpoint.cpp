@@ -1,14 +1,19 @@
 #include "tesg/train/checkpoint.h"
 
+#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
+#include "zip_directory.h"
 
 namespace tesg::train {
 namespace {
@@ -47,12 +52,53 @@ double read_double(torch::serialize::InputArchive& archive, const std::string& k
   return value.toDouble();
 }
 
+// The checkpoint's bytes for LibTorch's zip reader, which reads wherever a corrupt directory
+// points: reads past the end give what there is (LibTorch's MemoryReadAdapter does not check).
+class BytesReader final : public caffe2::serialize::ReadAdapterInterface {
+ public:
+  explicit BytesReader(const std::string& bytes) : bytes_(bytes) {}
+  size_t size() const override { return bytes_.size(); }
+  size_t read(uint64_t pos, void* buf, size_t n, const char* /*what*/) const override {
+    if (pos >= bytes_.size()) return 0;
+    const size_t count = std::min<uint64_t>(n, bytes_.size() - pos);
+    std::memcpy(buf, bytes_.data() + pos, count);
+    return count;
+  }
+
+ private:
+  const std::string& bytes_;
+};
+
+// Throws CheckpointError unless every record of the archive `bytes` matches its CRC-32 in the
+// zip directory, which LibTorch's reader does not check (zip_directory.h).
+void verify_records(const std::string& path, const std::string& bytes) {
+  const auto directory = read_zip_directory(bytes);
+  const auto corrupt = [&](const std::string& problem) {
+    return CheckpointError(path + ": not a readable checkpoint (corrupt or truncated file: " + problem + ")");
+  };
+  if (!directory.problem.empty()) throw corrupt(directory.problem);
+  caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BytesReader>(bytes));
+  for (const auto& entry : directory.entries) {
+    const auto record = entry.name.substr(entry.name.find('/') + 1);  // after "<archive>/"
+    const auto [data, size] = reader.getRecord(record);
+    if (size != entry.size || crc32(data.get(), size) != entry.crc32) {
+      throw corrupt(record + " fails its CRC-32 check");
+    }
+  }
+}
+
 torch::serialize::InputArchive open_archive(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such file");
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in) throw CheckpointError(path + ": cannot read the file");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
+    verify_records(path, bytes);
+    archive.load_from(bytes.data(), bytes.size());
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const std::exception&) {  // c10::Error, or std::out_of_range from a corrupt pickle
     throw CheckpointError(path + ": not a readable checkpoint (corrupt or truncated file)");
   }
   return archive;
@@ -161,6 +207,8 @@ CheckpointInfo load_checkpoint(const std::string& path, torch::nn::Module& model
     } catch (const c10::Error& e) {
       throw CheckpointError(path + ": optimizer state does not match the model (" +
                             e.what_without_backtrace() + ")");
+    } catch (const std::exception& e) {  // a corrupt optimizer record
+      throw CheckpointError(path + ": unreadable optimizer state (" + e.what() + ")");
     }
   }
   return info;

@@ -11,11 +11,7 @@
 #include <sstream>
 
 #include "support.h"
-#include "tesg/config.h"
-#include "tesg/io/image.h"
-#include "tesg/model_factory.h"
-#include "tesg/nn/tesg.h"
-#include "tesg/train/checkpoint.h"
+#include "train/tiny_training.h"
 
 namespace tesg {
 namespace {
@@ -52,29 +48,8 @@ int temp_files(const std::string& dir) {
   return n;
 }
 
-void write_pairs(const std::string& dir, int pairs, int64_t size) {
-  fs::create_directories(dir + "/ir");
-  fs::create_directories(dir + "/vi");
-  for (int i = 0; i < pairs; ++i) {
-    auto ir = torch::rand({1, size, size}) * 0.3;
-    ir.narrow(1, 5 + i, 10).narrow(2, 8, 10).fill_(0.9);
-    io::write_png(dir + "/ir/p" + std::to_string(i) + ".png", ir);
-    io::write_png(dir + "/vi/p" + std::to_string(i) + ".png", torch::rand({3, size, size}));
-  }
-}
-
-const char* const kTinyModel =
-    "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8, text_heads: 2, null_text_tokens: 4}\n";
-
-std::vector<torch::Tensor> weights(const std::string& checkpoint) {
-  const auto config = parse_config(kTinyModel, "tiny.yaml");
-  nn::TeSG model(model_options(config.model));
-  train::load_checkpoint(checkpoint, *model);
-  return model->parameters();
-}
-
 void expect_equal_weights(const std::string& a, const std::string& b) {
-  const auto wa = weights(a), wb = weights(b);
+  const auto wa = test::tiny_weights(a), wb = test::tiny_weights(b);
   ASSERT_EQ(wa.size(), wb.size());
   for (size_t i = 0; i < wa.size(); ++i) EXPECT_TRUE(torch::equal(wa[i], wb[i])) << a << " parameter " << i;
 }
@@ -91,8 +66,8 @@ class TrainingFaultTest : public testing::Test {
  protected:
   void SetUp() override {
     torch::manual_seed(0);
-    write_pairs(dir / "data", 8, 40);  // 2 steps per epoch
-    std::ofstream(dir / "c.yaml") << kTinyModel
+    test::write_tiny_pairs(dir / "data", 8, 40);  // 2 steps per epoch
+    std::ofstream(dir / "c.yaml") << test::kTinyModelYaml
                                   << "data: {crop: 24, train: [" << dir / "data" << "], val: "
                                   << dir / "data" << "}\n"
                                      "train: {epochs: 4, batch: 4, lr: 1.0e-3, val_every: 1, seed: 3,"
@@ -131,7 +106,7 @@ TEST_F(TrainingFaultTest, KilledAtAnyMomentAndResumedEqualsTheUninterruptedRun) 
 // Two Gloo ranks; rank 1 is killed mid-step: rank 0 exits with a clear error instead of
 // waiting, and the run resumed on two ranks ends with the weights of an uninterrupted one.
 TEST_F(TrainingFaultTest, AKilledRankStopsTheOtherAndTheResumedRunEqualsTheUninterruptedOne) {
-  std::ofstream(dir / "c.yaml") << kTinyModel
+  std::ofstream(dir / "c.yaml") << test::kTinyModelYaml
                                 << "data: {crop: 24, train: [" << dir / "data" << "]}\n"
                                    "train: {epochs: 3, batch: 8, lr: 1.0e-3, val_every: 0, seed: 3,"
                                    " threads: 1, dist_timeout_s: 120}\n";
@@ -155,7 +130,7 @@ class BatchJobFaultTest : public testing::Test {
  protected:
   void SetUp() override {
     torch::manual_seed(1);
-    write_pairs(dir / "data", 6, 48);
+    test::write_tiny_pairs(dir / "data", 6, 48);
   }
   // Kills the job at each fault in turn, then reruns it to the end; returns the last output.
   std::string kill_then_finish(const std::string& binary, const std::string& args,
@@ -219,7 +194,7 @@ TEST_F(BatchJobFaultTest, EvalKilledMidFolderGivesTheSameTablesOnRerun) {
 // previous checkpoint is intact and no partial file is left. "Full" is a file-size limit
 // (EFBIG, `ulimit -f`; any user) and, where this user may mount, a tiny tmpfs (ENOSPC).
 TEST_F(TrainingFaultTest, AFullDiskStopsTrainingWithAClearErrorAndKeepsTheLastCheckpoint) {
-  std::ofstream(dir / "c.yaml") << kTinyModel
+  std::ofstream(dir / "c.yaml") << test::kTinyModelYaml
                                 << "data: {crop: 24, train: [" << dir / "data" << "]}\n"
                                    "train: {epochs: 3, batch: 4, val_every: 0, threads: 1}\n";
   auto [code, out] = run(TESG_TRAIN_BIN, train_args("run") + " --stop-after-steps 2");

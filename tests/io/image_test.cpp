@@ -7,8 +7,10 @@
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
+#include "../../src/train/zip_directory.h"
 #include "support.h"
 #include "tesg/error.h"
+#include "tesg/io/image_decode.h"
 
 namespace tesg::io {
 namespace {
@@ -81,6 +83,37 @@ TEST(ImageTest, MissingAndCorruptFilesAreNamed) {
   EXPECT_THROW_WITH(read_image(dir / "nope.png"), DataError, "nope.png: no such file");
   std::ofstream(dir / "bad.png") << "this is not a PNG";
   EXPECT_THROW_WITH(read_image(dir / "bad.png"), DataError, "bad.png: cannot decode image");
+}
+
+TEST(ImageTest, HeadersGiveFormatAndSize) {
+  const cv::Mat image(5, 7, CV_8UC3, cv::Scalar(1, 2, 3));
+  for (const auto& [ext, format] : {std::pair{".png", "PNG"}, {".jpg", "JPEG"}, {".bmp", "BMP"}, {".tiff", "TIFF"}}) {
+    std::vector<uchar> bytes;
+    ASSERT_TRUE(cv::imencode(ext, image, bytes));
+    const auto header = read_image_header(std::string(bytes.begin(), bytes.end()));
+    EXPECT_EQ(header.format, format);
+    EXPECT_EQ(header.width, 7) << ext;
+    EXPECT_EQ(header.height, 5) << ext;
+  }
+  std::vector<uchar> pgm;
+  cv::imencode(".pgm", cv::Mat(5, 7, CV_8UC1), pgm);
+  EXPECT_EQ(read_image_header(std::string(pgm.begin(), pgm.end())).format, "");
+}
+
+// A header that asks for more than kMaxImagePixels is refused before anything is allocated;
+// formats other than PNG, JPEG, BMP and TIFF are not handed to OpenCV's other decoders.
+TEST(ImageTest, HeadersAskingForHugeImagesAreRefused) {
+  TempDir dir;
+  std::vector<uchar> png;
+  cv::imencode(".png", cv::Mat(4, 4, CV_8UC1, cv::Scalar(7)), png);
+  // IHDR (bytes 16..28 after the signature and chunk header): width, height, then its CRC.
+  const uint32_t side = 1 << 14;  // 16384^2 = 2^28 pixels
+  for (int k = 0; k < 4; ++k) png[16 + k] = png[20 + k] = static_cast<uchar>(side >> (24 - 8 * k));
+  const auto crc = train::crc32(png.data() + 12, 17);
+  for (int k = 0; k < 4; ++k) png[29 + k] = static_cast<uchar>(crc >> (24 - 8 * k));
+  std::ofstream(dir / "huge.png", std::ios::binary).write(reinterpret_cast<const char*>(png.data()), png.size());
+  EXPECT_THROW_WITH(read_image(dir / "huge.png"), DataError,
+                    "huge.png: cannot decode image (its PNG header declares 16384x16384 pixels");
 }
 
 TEST(ImageTest, FailedWriteKeepsExistingFileAndLeavesNoTemporary) {

@@ -39,6 +39,11 @@ TEST(SafetensorsTest, TruncatedAndMalformedFilesAreRefused) {
   bytes[0] = static_cast<char>(header.size());
   std::ofstream(dir / "shape.safetensors", std::ios::binary) << bytes << header << std::string(8, '\0');
   EXPECT_THROW_WITH(SafetensorsFile(dir / "shape.safetensors"), CheckpointError, "do not hold its shape");
+  // 2^32 x 2^32 x 4 bytes wraps around to 0 bytes in 64 bits (fuzz/fuzz_safetensors).
+  header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}";
+  bytes[0] = static_cast<char>(header.size());
+  std::ofstream(dir / "huge.safetensors", std::ios::binary) << bytes << header;
+  EXPECT_THROW_WITH(SafetensorsFile(dir / "huge.safetensors"), CheckpointError, "shape too large");
   EXPECT_THROW_WITH(SafetensorsFile(dir / "none.safetensors"), CheckpointError, "cannot open");
 }
 

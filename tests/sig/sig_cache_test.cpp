@@ -54,6 +54,15 @@ TEST(SigCacheTest, MissingOrMismatchedEntriesAreNamed) {
   EXPECT_THROW_WITH(cache.read_text("y"), DataError, "unreadable text semantics");
 }
 
+TEST(SigCacheTest, ManifestThatIsNotAMappingIsNamed) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "cache");
+  for (const auto* text : {"just text\n", "[1, 2]\n", "format: [1]\nsettings: {a: b}\n"}) {
+    std::ofstream(dir / "cache/manifest.yaml") << text;
+    EXPECT_THROW_WITH(read_cache_fingerprint(dir / "cache"), DataError, "manifest.yaml: ");
+  }
+}
+
 TEST(SigCacheTest, CaptionsAreJsonLines) {
   test::TempDir dir;
   const SigCache cache(dir / "cache", "fp", true);

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "support.h"
+#include "train/tiny_training.h"
 #include "tesg/error.h"
 #include "tesg/io/image.h"
 #include "tesg/model_factory.h"
@@ -22,22 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// `pairs` random 40x40 pairs with a bright square each, in dir/ir and dir/vi.
-void write_dataset(const std::string& dir, int pairs) {
-  fs::create_directories(dir + "/ir");
-  fs::create_directories(dir + "/vi");
-  for (int i = 0; i < pairs; ++i) {
-    auto ir = torch::rand({1, 40, 40}) * 0.3;
-    ir.narrow(1, 5 + i, 10).narrow(2, 8, 10).fill_(0.9);
-    io::write_png(dir + "/ir/p" + std::to_string(i) + ".png", ir);
-    io::write_png(dir + "/vi/p" + std::to_string(i) + ".png", torch::rand({3, 40, 40}));
-  }
-}
-
 Config tiny_config(const std::string& data, const std::string& out) {
   Config c = parse_config(
-      "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8, text_heads: 2,"
-      " null_text_tokens: 4}\n"
+      std::string(test::kTinyModelYaml) +
       "data: {crop: 24}\n"
       "train: {epochs: 3, batch: 4, lr: 1.0e-3, val_every: 0, seed: 3}\n"
       "output: {log_interval: 1}\n",
@@ -45,12 +33,6 @@ Config tiny_config(const std::string& data, const std::string& out) {
   c.data.train = {data};
   c.output.dir = out;
   return c;
-}
-
-std::vector<torch::Tensor> final_weights(const Config& c, const std::string& file) {
-  nn::TeSG model(model_options(c.model));
-  load_checkpoint(file, *model);
-  return model->parameters();
 }
 
 void expect_same(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b,
@@ -77,7 +59,7 @@ TEST(LrScheduleTest, WarmsUpLinearlyThenDecaysToZero) {
 // its start IS max fusion (exactly 1); an untrained sigmoid model is far below it.
 TEST(ValidationTest, VsMaxIsTheWorstRatioToMaxFusion) {
   test::TempDir dir;
-  write_dataset(dir / "data", 3);
+  test::write_tiny_pairs(dir / "data", 3);
   auto config = tiny_config(dir / "data", dir / "run");
   config.data.val = dir / "data";
   config.model.base = "max";
@@ -95,7 +77,7 @@ TEST(ValidationTest, VsMaxIsTheWorstRatioToMaxFusion) {
 
 TEST(TrainerTest, InterruptedAndResumedRunEqualsUninterruptedRun) {
   test::TempDir dir;
-  write_dataset(dir / "data", 8);  // 2 steps per epoch, 6 in all
+  test::write_tiny_pairs(dir / "data", 8);  // 2 steps per epoch, 6 in all
   const auto straight = tiny_config(dir / "data", dir / "straight");
   EXPECT_EQ(train(straight, {}).steps, 6);
 
@@ -106,8 +88,8 @@ TEST(TrainerTest, InterruptedAndResumedRunEqualsUninterruptedRun) {
   TrainOptions second;
   second.resume = dir / "split/last.pt";
   EXPECT_EQ(train(split, second).steps, 6);
-  expect_same(final_weights(straight, dir / "straight/model.pt"),
-              final_weights(split, dir / "split/model.pt"), 0.0);
+  expect_same(test::tiny_weights(dir / "straight/model.pt"),
+              test::tiny_weights(dir / "split/model.pt"), 0.0);
   EXPECT_TRUE(fs::exists(dir / "split/config.yaml"));
   EXPECT_TRUE(fs::exists(dir / "split/log.csv"));
   EXPECT_GT(io::read_image(dir / "split/curves.png").size(2), 800);  // two panels
@@ -115,20 +97,20 @@ TEST(TrainerTest, InterruptedAndResumedRunEqualsUninterruptedRun) {
 
 TEST(TrainerTest, NonFiniteLossIsSkippedAndCounted) {
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
+  test::write_tiny_pairs(dir / "data", 8);
   TrainOptions options;
   options.nan_steps = {2};
   const auto summary = train(tiny_config(dir / "data", dir / "run"), options);
   EXPECT_EQ(summary.steps, 6);
   EXPECT_EQ(summary.skipped_steps, 1);
-  for (const auto& p : final_weights(tiny_config(dir / "data", dir / "run"), dir / "run/model.pt")) {
+  for (const auto& p : test::tiny_weights(dir / "run/model.pt")) {
     EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
   }
 }
 
 TEST(TrainerTest, TooManyNonFiniteLossesInARowStopTheRun) {
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
+  test::write_tiny_pairs(dir / "data", 8);
   auto config = tiny_config(dir / "data", dir / "run");
   config.train.max_nan_steps = 2;
   TrainOptions options;
@@ -139,7 +121,7 @@ TEST(TrainerTest, TooManyNonFiniteLossesInARowStopTheRun) {
 
 TEST(TrainerTest, RefusesDevicesItCannotTrainOn) {
   test::TempDir dir;
-  write_dataset(dir / "data", 4);
+  test::write_tiny_pairs(dir / "data", 4);
   auto config = tiny_config(dir / "data", dir / "run");
   config.train.device = "cuda";
   if (!torch::cuda::is_available()) {
@@ -159,10 +141,9 @@ test::CommandResult run_train(const std::string& args) {
 // weights within `tolerance`, and returns the two-rank run's output.
 std::string expect_two_ranks_equal_one(const std::string& train_keys, double tolerance) {
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
-  std::ofstream(dir / "c.yaml") << "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8,"
-                                   " text_heads: 2, null_text_tokens: 4}\n"
-                                   "data: {crop: 24, train: [" << dir / "data" << "]}\n"
+  test::write_tiny_pairs(dir / "data", 8);
+  std::ofstream(dir / "c.yaml") << test::kTinyModelYaml
+                                << "data: {crop: 24, train: [" << dir / "data" << "]}\n"
                                    "train: {epochs: 3, batch: 8, lr: 1.0e-3, val_every: 0, "
                                 << train_keys << "}\n";
   auto [code, out] = run_train("--config " + dir / "c.yaml" + " --set output.dir=" + dir / "one");
@@ -172,8 +153,8 @@ std::string expect_two_ranks_equal_one(const std::string& train_keys, double tol
   EXPECT_EQ(code, 0) << out;
   if (code != 0) return out;
   const auto config = tiny_config(dir / "data", dir / "one");
-  expect_same(final_weights(config, dir / "one/model.pt"),
-              final_weights(config, dir / "two/model.pt"), tolerance);
+  expect_same(test::tiny_weights(dir / "one/model.pt"),
+              test::tiny_weights(dir / "two/model.pt"), tolerance);
   return out;
 }
 
@@ -186,10 +167,9 @@ TEST(TrainerTest, TwoGlooRanksOfFourEqualOneRankOfEight) {
 // not wait forever in the next all-reduce.
 TEST(TrainerTest, ARankThatStopsMakesTheOthersExitWithAClearError) {
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
-  std::ofstream(dir / "c.yaml") << "model: {channels: 8, heads: 2, blocks: 1, text_attn_dim: 8,"
-                                   " text_heads: 2, null_text_tokens: 4}\n"
-                                   "data: {crop: 24, train: [" << dir / "data" << "]}\n"
+  test::write_tiny_pairs(dir / "data", 8);
+  std::ofstream(dir / "c.yaml") << test::kTinyModelYaml
+                                << "data: {crop: 24, train: [" << dir / "data" << "]}\n"
                                    "train: {epochs: 3, batch: 8, val_every: 0, threads: 1,"
                                    " dist_timeout_s: 120}\n"
                                    "output: {dir: " << dir / "run" << "}\n";
@@ -208,7 +188,7 @@ TEST(TrainerTest, ARankThatStopsMakesTheOthersExitWithAClearError) {
 
 TEST(TrainerTest, CliRefusesBadConfigAndCorruptCheckpoint) {
   test::TempDir dir;
-  write_dataset(dir / "data", 4);
+  test::write_tiny_pairs(dir / "data", 4);
   std::ofstream(dir / "bad.yaml") << "train:\n  epohcs: 3\n";
   auto [code, out] = run_train("--config " + dir / "bad.yaml");
   EXPECT_EQ(code, 2);
@@ -239,7 +219,7 @@ double first_logged_loss(const std::string& log_csv) {
 TEST(TrainerCudaTest, Fp32TrainingOnCudaFollowsTheCpuRun) {
   TESG_REQUIRE_CUDA_DEVICE(1);
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
+  test::write_tiny_pairs(dir / "data", 8);
   auto cpu = tiny_config(dir / "data", dir / "cpu");
   cpu.train.deterministic = true;  // on the GPU: no TF32
   auto gpu = cpu;
@@ -249,7 +229,7 @@ TEST(TrainerCudaTest, Fp32TrainingOnCudaFollowsTheCpuRun) {
   EXPECT_EQ(train(gpu, {}).steps, 6);
   EXPECT_NEAR(first_logged_loss(dir / "gpu/log.csv"), first_logged_loss(dir / "cpu/log.csv"),
               1e-4 * first_logged_loss(dir / "cpu/log.csv"));
-  expect_same(final_weights(cpu, dir / "cpu/model.pt"), final_weights(gpu, dir / "gpu/model.pt"),
+  expect_same(test::tiny_weights(dir / "cpu/model.pt"), test::tiny_weights(dir / "gpu/model.pt"),
               6 * cpu.train.lr);
 }
 
@@ -264,14 +244,14 @@ void expect_training_learns(const std::string& data, const std::string& out, con
   EXPECT_EQ(summary.steps, 40) << amp;
   EXPECT_EQ(summary.skipped_steps, 0) << amp;
   EXPECT_LT(summary.last_loss, 0.9 * first_logged_loss(out + "/log.csv")) << amp;
-  for (const auto& p : final_weights(config, out + "/model.pt")) {
+  for (const auto& p : test::tiny_weights(out + "/model.pt")) {
     EXPECT_TRUE(torch::isfinite(p).all().item<bool>()) << amp;
   }
 }
 
 TEST(TrainerTest, TrainingLearns) {
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
+  test::write_tiny_pairs(dir / "data", 8);
   expect_training_learns(dir / "data", dir / "run", "cpu", "none");
 }
 
@@ -279,7 +259,7 @@ TEST(TrainerTest, TrainingLearns) {
 TEST(TrainerCudaTest, MixedPrecisionTrainingLearns) {
   TESG_REQUIRE_CUDA_DEVICE(1);
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
+  test::write_tiny_pairs(dir / "data", 8);
   for (const std::string amp : {"none", "bf16", "fp16"}) expect_training_learns(dir / "data", dir / amp, "cuda", amp);
 }
 
@@ -288,7 +268,7 @@ TEST(TrainerCudaTest, MixedPrecisionTrainingLearns) {
 TEST(TrainerCudaTest, Fp16RunResumesWithItsLossScale) {
   TESG_REQUIRE_CUDA_DEVICE(1);
   test::TempDir dir;
-  write_dataset(dir / "data", 8);
+  test::write_tiny_pairs(dir / "data", 8);
   auto straight = tiny_config(dir / "data", dir / "straight");
   straight.train.device = "cuda", straight.train.amp = "fp16", straight.train.deterministic = true;
   auto split = straight;
@@ -307,8 +287,8 @@ TEST(TrainerCudaTest, Fp16RunResumesWithItsLossScale) {
   EXPECT_GT(a.loss_scale, 0);
   EXPECT_EQ(b.loss_scale, a.loss_scale);
   EXPECT_EQ(b.loss_scale_good_steps, a.loss_scale_good_steps);
-  expect_same(final_weights(straight, dir / "straight/model.pt"),
-              final_weights(split, dir / "split/model.pt"), 1e-4);
+  expect_same(test::tiny_weights(dir / "straight/model.pt"),
+              test::tiny_weights(dir / "split/model.pt"), 1e-4);
 }
 
 // NCCL data parallelism over the GPUs of the machine: two ranks of four equal one rank of eight.

@@ -26,6 +26,16 @@ class HfConfig {
   std::string string(const std::string& key, const std::string& fallback) const;
   std::vector<int64_t> integers(const std::string& key, const std::vector<int64_t>& fallback) const;
   std::vector<std::string> strings(const std::string& key, const std::vector<std::string>& fallback) const;
+  /// An architecture size (width, layer or head count, vocabulary): an integer in
+  /// 1..kMaxSize, else CheckpointError, so a malformed file never asks for a huge model.
+  int64_t size(const std::string& key, int64_t fallback) const;
+  /// A non-empty list of sizes (one integer for all is allowed, as diffusers does).
+  std::vector<int64_t> sizes(const std::string& key, const std::vector<int64_t>& fallback) const;
+  static constexpr int64_t kMaxSize = 1 << 20;
+  /// Throws CheckpointError "<file>: <what>: <value> is not a multiple of <divisor>" unless it is.
+  void require_multiple(int64_t value, int64_t divisor, const std::string& what) const;
+  /// Throws CheckpointError "<file>: <key>: expected lo..hi, got <value>" unless it is in range.
+  void require_range(const std::string& key, double value, double lo, double hi) const;
   /// Throws CheckpointError unless `key` is absent or equals one of `supported` (as JSON text).
   void require_one_of(const std::string& key, const std::vector<std::string>& supported) const;
   const std::string& source() const { return source_; }

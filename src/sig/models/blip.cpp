@@ -155,24 +155,30 @@ BlipOptions BlipOptions::from_hf(const HfConfig& c) {
   t.require_one_of("hidden_act", {"gelu"});
   t.require_one_of("position_embedding_type", {"absolute"});
   BlipOptions o;
-  o.image_size = v.integer("image_size", o.image_size);
-  o.patch_size = v.integer("patch_size", o.patch_size);
-  o.vision_hidden = v.integer("hidden_size", o.vision_hidden);
-  o.vision_intermediate = v.integer("intermediate_size", o.vision_intermediate);
-  o.vision_layers = v.integer("num_hidden_layers", o.vision_layers);
-  o.vision_heads = v.integer("num_attention_heads", o.vision_heads);
+  o.image_size = v.size("image_size", o.image_size);
+  o.patch_size = v.size("patch_size", o.patch_size);
+  o.vision_hidden = v.size("hidden_size", o.vision_hidden);
+  o.vision_intermediate = v.size("intermediate_size", o.vision_intermediate);
+  o.vision_layers = v.size("num_hidden_layers", o.vision_layers);
+  o.vision_heads = v.size("num_attention_heads", o.vision_heads);
   o.vision_eps = v.number("layer_norm_eps", o.vision_eps);
-  o.vocab_size = t.integer("vocab_size", o.vocab_size);
-  o.text_hidden = t.integer("hidden_size", o.text_hidden);
-  o.encoder_hidden = t.integer("encoder_hidden_size", o.encoder_hidden);
-  o.text_intermediate = t.integer("intermediate_size", o.text_intermediate);
-  o.text_layers = t.integer("num_hidden_layers", o.text_layers);
-  o.text_heads = t.integer("num_attention_heads", o.text_heads);
-  o.max_positions = t.integer("max_position_embeddings", o.max_positions);
+  o.vocab_size = t.size("vocab_size", o.vocab_size);
+  o.text_hidden = t.size("hidden_size", o.text_hidden);
+  o.encoder_hidden = t.size("encoder_hidden_size", o.encoder_hidden);
+  o.text_intermediate = t.size("intermediate_size", o.text_intermediate);
+  o.text_layers = t.size("num_hidden_layers", o.text_layers);
+  o.text_heads = t.size("num_attention_heads", o.text_heads);
+  o.max_positions = t.size("max_position_embeddings", o.max_positions);
   o.text_eps = t.number("layer_norm_eps", o.text_eps);
   o.bos = t.integer("bos_token_id", o.bos);
   o.sep = t.integer("sep_token_id", o.sep);
   o.pad = t.integer("pad_token_id", o.pad);
+  v.require_range("patch_size", o.patch_size, 1, o.image_size);
+  v.require_multiple(o.vision_hidden, o.vision_heads, "hidden_size by num_attention_heads");
+  t.require_multiple(o.text_hidden, o.text_heads, "hidden_size by num_attention_heads");
+  for (const auto& [key, id] : {std::pair{"bos_token_id", o.bos}, {"sep_token_id", o.sep}, {"pad_token_id", o.pad}}) {
+    t.require_range(key, id, 0, o.vocab_size - 1);
+  }
   return o;
 }
 

@@ -47,17 +47,15 @@ TORCH_MODULE(ClipEncoderLayer);
 ClipTextOptions ClipTextOptions::from_hf(const HfConfig& c) {
   c.require_one_of("hidden_act", {"quick_gelu", "gelu"});
   ClipTextOptions o;
-  o.vocab_size = c.integer("vocab_size", o.vocab_size);
-  o.hidden_size = c.integer("hidden_size", o.hidden_size);
-  o.intermediate_size = c.integer("intermediate_size", o.intermediate_size);
-  o.layers = c.integer("num_hidden_layers", o.layers);
-  o.heads = c.integer("num_attention_heads", o.heads);
-  o.max_positions = c.integer("max_position_embeddings", o.max_positions);
+  o.vocab_size = c.size("vocab_size", o.vocab_size);
+  o.hidden_size = c.size("hidden_size", o.hidden_size);
+  o.intermediate_size = c.size("intermediate_size", o.intermediate_size);
+  o.layers = c.size("num_hidden_layers", o.layers);
+  o.heads = c.size("num_attention_heads", o.heads);
+  o.max_positions = c.size("max_position_embeddings", o.max_positions);
   o.layer_norm_eps = c.number("layer_norm_eps", o.layer_norm_eps);
   o.quick_gelu = c.string("hidden_act", "quick_gelu") == "quick_gelu";
-  if (o.hidden_size % o.heads != 0) {
-    throw CheckpointError(c.source() + ": num_attention_heads must divide hidden_size");
-  }
+  c.require_multiple(o.hidden_size, o.heads, "hidden_size by num_attention_heads");
   return o;
 }
 

@@ -16,10 +16,13 @@ DdimSchedule DdimSchedule::from_hf(const HfConfig& c) {
   c.require_one_of("thresholding", {"false"});
   c.require_one_of("rescale_betas_zero_snr", {"false"});
   if (c.has("trained_betas")) throw CheckpointError(c.source() + ": trained_betas is not supported");
-  return DdimSchedule(c.number("beta_start", 1e-4), c.number("beta_end", 0.02),
-                      c.string("beta_schedule", "linear") == "scaled_linear",
-                      c.integer("num_train_timesteps", 1000), c.boolean("set_alpha_to_one", true),
-                      c.integer("steps_offset", 0));
+  const double beta_start = c.number("beta_start", 1e-4), beta_end = c.number("beta_end", 0.02);
+  c.require_range("beta_start", beta_start, 0, 1);
+  c.require_range("beta_end", beta_end, beta_start, 1);
+  const int64_t timesteps = c.size("num_train_timesteps", 1000), offset = c.integer("steps_offset", 0);
+  c.require_range("steps_offset", offset, 0, timesteps - 1);
+  return DdimSchedule(beta_start, beta_end, c.string("beta_schedule", "linear") == "scaled_linear", timesteps,
+                      c.boolean("set_alpha_to_one", true), offset);
 }
 
 DdimSchedule::DdimSchedule(double beta_start, double beta_end, bool scaled_linear, int64_t train_timesteps,

@@ -40,13 +40,13 @@ UNetOptions UNetOptions::from_hf(const HfConfig& c) {
     if (c.has(key)) throw CheckpointError(c.source() + ": " + key + " is not supported");
   }
   UNetOptions o;
-  o.in_channels = c.integer("in_channels", o.in_channels);
-  o.out_channels = c.integer("out_channels", o.out_channels);
-  o.layers_per_block = c.integer("layers_per_block", o.layers_per_block);
-  o.norm_groups = c.integer("norm_num_groups", o.norm_groups);
-  o.cross_attention_dim = c.integer("cross_attention_dim", o.cross_attention_dim);
-  o.transformer_layers = c.integer("transformer_layers_per_block", o.transformer_layers);
-  o.block_channels = c.integers("block_out_channels", o.block_channels);
+  o.in_channels = c.size("in_channels", o.in_channels);
+  o.out_channels = c.size("out_channels", o.out_channels);
+  o.layers_per_block = c.size("layers_per_block", o.layers_per_block);
+  o.norm_groups = c.size("norm_num_groups", o.norm_groups);
+  o.cross_attention_dim = c.size("cross_attention_dim", o.cross_attention_dim);
+  o.transformer_layers = c.size("transformer_layers_per_block", o.transformer_layers);
+  o.block_channels = c.sizes("block_out_channels", o.block_channels);
   o.down_blocks = c.strings("down_block_types", o.down_blocks);
   o.up_blocks = c.strings("up_block_types", o.up_blocks);
   o.norm_eps = c.number("norm_eps", o.norm_eps);
@@ -54,12 +54,17 @@ UNetOptions UNetOptions::from_hf(const HfConfig& c) {
   o.flip_sin_to_cos = c.boolean("flip_sin_to_cos", o.flip_sin_to_cos);
   o.downsample_padding = c.integer("downsample_padding", o.downsample_padding);
   // diffusers: num_attention_heads defaults to attention_head_dim (which SD configs misuse).
-  auto heads = c.integers("num_attention_heads", c.integers("attention_head_dim", {8}));
+  auto heads = c.sizes("num_attention_heads", c.sizes("attention_head_dim", {8}));
   if (heads.size() == 1) heads.assign(o.block_channels.size(), heads[0]);
   o.heads = heads;
   const size_t n = o.block_channels.size();
   if (o.down_blocks.size() != n || o.up_blocks.size() != n || o.heads.size() != n) {
     throw CheckpointError(c.source() + ": block_out_channels, down/up_block_types and heads differ in length");
+  }
+  c.require_range("downsample_padding", o.downsample_padding, 0, 1);
+  for (size_t i = 0; i < n; ++i) {
+    c.require_multiple(o.block_channels[i], o.norm_groups, "block_out_channels by norm_num_groups");
+    c.require_multiple(o.block_channels[i], o.heads[i], "block_out_channels by num_attention_heads");
   }
   for (const auto& t : o.down_blocks) {
     if (t != "CrossAttnDownBlock2D" && t != "DownBlock2D") throw CheckpointError(c.source() + ": down block " + t + " is not supported");

@@ -41,12 +41,13 @@ struct VaeEncoderImpl::Parts {
 VaeOptions VaeOptions::from_hf(const HfConfig& c) {
   c.require_one_of("act_fn", {"silu"});
   VaeOptions o;
-  o.in_channels = c.integer("in_channels", o.in_channels);
-  o.latent_channels = c.integer("latent_channels", o.latent_channels);
-  o.layers_per_block = c.integer("layers_per_block", o.layers_per_block);
-  o.norm_groups = c.integer("norm_num_groups", o.norm_groups);
-  o.block_channels = c.integers("block_out_channels", o.block_channels);
+  o.in_channels = c.size("in_channels", o.in_channels);
+  o.latent_channels = c.size("latent_channels", o.latent_channels);
+  o.layers_per_block = c.size("layers_per_block", o.layers_per_block);
+  o.norm_groups = c.size("norm_num_groups", o.norm_groups);
+  o.block_channels = c.sizes("block_out_channels", o.block_channels);
   o.scaling_factor = c.number("scaling_factor", o.scaling_factor);
+  for (const auto ch : o.block_channels) c.require_multiple(ch, o.norm_groups, "block_out_channels by norm_num_groups");
   for (const auto& t : c.strings("down_block_types", {})) {
     if (t != "DownEncoderBlock2D") throw CheckpointError(c.source() + ": down block " + t + " is not supported");
   }

@@ -125,6 +125,23 @@ TEST(UNetTest, UnsupportedConfigurationsAreRefusedByName) {
   EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "use_linear_projection: 'true' is not supported");
   test::write_config_with(config, dir / "config.json", "layers_per_block", "\"one\"");
   EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "layers_per_block: expected an integer");
+  test::write_config_with(config, dir / "config.json", "layers_per_block", "0");
+  EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "layers_per_block: expected a size in 1..1048576, got 0");
+  test::write_config_with(config, dir / "config.json", "norm_num_groups", "1048575");
+  EXPECT_THROW_WITH(load_unet(dir.path()), CheckpointError, "block_out_channels by norm_num_groups");
+}
+
+TEST(DdimScheduleTest, ImpossibleSchedulesAreRefusedByName) {
+  TESG_REQUIRE_SIG_FIXTURES();
+  const auto config = test::sig_fixtures() + "/ddim/scheduler_config.json";
+  test::TempDir dir;
+  const auto load = [&](const char* key, const char* value) {
+    test::write_config_with(config, dir / "c.json", key, value);
+    return DdimSchedule::from_hf(HfConfig::load(dir / "c.json"));
+  };
+  EXPECT_THROW_WITH(load("num_train_timesteps", "0"), CheckpointError, "num_train_timesteps: expected a size");
+  EXPECT_THROW_WITH(load("beta_end", "-1"), CheckpointError, "beta_end: expected");
+  EXPECT_THROW_WITH(load("steps_offset", "-3"), CheckpointError, "steps_offset: expected 0..");
 }
 
 }  // namespace
