@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -204,7 +205,11 @@ void write_reports(const EvaluationReport& r, const std::string& out_dir) {
       for (const double v : img.values) csv += "," + csv_number(v);
       csv += "\n";
     }
-    io::write_file_atomically(path(method.name + "_per_image.csv"), csv);
+    std::string file = method.name;  // "w/o MGCA" -> "w_o_MGCA": a name, never a folder
+    for (auto& c : file) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+') c = '_';
+    }
+    io::write_file_atomically(path(file + "_per_image.csv"), csv);
   }
   std::string summary = "method,evaluated,pairs";
   for (const auto& m : r.metrics) summary += "," + m.name + "," + m.name + "_std";

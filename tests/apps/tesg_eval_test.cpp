@@ -61,6 +61,16 @@ TEST_F(EvalCliTest, WritesTablesForCompleteFolder) {
   EXPECT_TRUE(fs::exists(dir / "out/summary.csv"));
 }
 
+// Method names are labels ("w/o MGCA" in scripts/ablation.sh), not paths.
+TEST_F(EvalCliTest, MethodNamesWithSlashesAndSpacesGiveFlatFileNames) {
+  for (const auto* stem : {"a", "b", "c"}) add_fused(stem);
+  auto [exit_code, output] = run_eval("--data " + dir / "data" + " --fused 'w/o MGCA=" + dir / "fused" +
+                                      "' --metrics EN --out " + dir / "out");
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_NE(output.find("| w/o MGCA | 3/3 |"), std::string::npos) << output;
+  EXPECT_TRUE(fs::exists(dir / "out/w_o_MGCA_per_image.csv")) << output;
+}
+
 TEST_F(EvalCliTest, BadItemsAreNamedAndTheRestIsEvaluated) {
   add_fused("a");
   add_fused("b", 20, 32);                       // size mismatch

@@ -49,8 +49,9 @@ EvaluationReport evaluate_folders(const std::string& data_dir,
 
 /// Methods x metrics table (mean ± std), best mean per metric in bold.
 std::string summary_markdown(const EvaluationReport& report);
-/// Writes `<method>_per_image.csv` per method and summary.{md,csv,json} into `out_dir`
-/// (created if needed), each atomically.
+/// Writes `<method>_per_image.csv` per method (characters other than letters, digits, `.`, `-`
+/// and `+` of the name as `_`) and summary.{md,csv,json} into `out_dir` (created if needed),
+/// each atomically.
 void write_reports(const EvaluationReport& report, const std::string& out_dir);
 
 }  // namespace tesg::metrics
