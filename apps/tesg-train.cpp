@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> resume;
   int nproc = 1;
   int64_t stop_after_steps = -1;
+  double stop_after_minutes = -1;
   app.add_option("--config", config_path, "YAML config")->required();
   app.add_option("--set", overrides, "override a config key, e.g. train.lr=2e-4");
   app.add_option("--resume", resume, "continue from a checkpoint (default: <output.dir>/last.pt)")
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
   app.add_option("--nproc", nproc, "local data-parallel ranks to start (Gloo)")->check(CLI::PositiveNumber);
   app.add_option("--stop-after-steps", stop_after_steps,
                  "stop after N steps of this run, saving last.pt (resume later with --resume)");
+  app.add_option("--stop-after-minutes", stop_after_minutes,
+                 "stop at the first epoch end after M minutes, validating it and saving last.pt")
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-level", log_level, "debug | info | warn | error");
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
@@ -47,6 +51,7 @@ int main(int argc, char** argv) {
                  cuda ? (tesg::train::DataParallel::nccl_available() ? ", NCCL" : ", no NCCL") : "");
     tesg::train::TrainOptions options;
     options.stop_after_steps = stop_after_steps;
+    options.stop_after_seconds = stop_after_minutes * 60;
     if (app.count("--resume")) {
       options.resume = resume.empty() || resume[0].empty()
                            ? (std::filesystem::path(config.output.dir) / "last.pt").string()

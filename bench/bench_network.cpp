@@ -20,6 +20,7 @@
 #include "tesg/model_factory.h"
 #include "tesg/nn/fusion_loss.h"
 #include "tesg/nn/tesg.h"
+#include "tesg/nn/transformer_block.h"
 #include "tesg/runtime.h"
 #include "tesg/train/mixed_precision.h"
 
@@ -175,8 +176,14 @@ int main(int argc, char** argv) {
       } else if (w == "train") {
         name = "train step B=8 96x96 (fwd+bwd+AdamW)";
         images = 8;
+        if (config.train.activation_checkpointing && precision != "fp32") {
+          std::cerr << "train.activation_checkpointing needs --precision fp32\n";
+          return 2;
+        }
+        name += config.train.activation_checkpointing ? ", activation checkpointing" : "";
         t = in_child([&] {
           auto model = make_model();
+          tesg::nn::set_activation_checkpointing(*model, config.train.activation_checkpointing);
           return train_step(model, target, images, 96, repeat);
         });
       } else {

@@ -3,12 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
 #include <set>
-#include <sstream>
 
 #include "tesg/error.h"
+#include "tesg/io/read_file.h"
 
 namespace tesg {
 namespace {
@@ -249,6 +248,7 @@ const std::vector<Field<TrainConfig>>& train_fields() {
       field("threads", &T::threads, non_negative<int64_t>()),
       field("device", &T::device, device_name()),
       field("amp", &T::amp, one_of({"none", "fp16", "bf16"})),
+      field("activation_checkpointing", &T::activation_checkpointing),
   };
   return fields;
 }
@@ -390,11 +390,10 @@ Config parse_config(const std::string& yaml, const std::string& source,
 }
 
 Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open config file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path, overrides);
+  std::string problem;
+  const auto text = io::read_file(path, problem);
+  if (!text) throw ConfigError(path + ": cannot open config file (" + problem + ")");
+  return parse_config(*text, path, overrides);
 }
 
 std::string to_yaml(const Config& c) {

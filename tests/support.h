@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "tesg/io/read_file.h"
+
 namespace tesg::test {
 
 /// The shared material folder (real datasets, fixtures): $TESG_SHARED_DIR, else ../shared
@@ -36,6 +38,12 @@ inline CommandResult run_command(const std::string& binary, const std::string& a
   char buffer[4096];
   while (size_t n = std::fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
   return {WEXITSTATUS(::pclose(pipe)), output};
+}
+
+/// The content of the file at `path`, "" when it cannot be read.
+inline std::string file_content(const std::string& path) {
+  std::string problem;
+  return io::read_file(path, problem).value_or("");
 }
 
 /// A fresh empty folder under the system temp dir, removed by the destructor.

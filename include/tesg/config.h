@@ -65,6 +65,8 @@ struct TrainConfig {               // YAML section `train`
   int64_t threads = 0;             // intra-op CPU threads per process, 0 = all cores
   std::string device = "cpu";      // cpu | cuda | cuda:N ("cuda" with ranks: cuda:LOCAL_RANK)
   std::string amp = "none";        // mixed precision on CUDA: none | fp16 (loss scaling) | bf16
+  bool activation_checkpointing = false;  // recompute transformer activations in backward:
+                                          // far less memory, ~1 more forward of compute
 };
 
 struct SigConfig {                 // YAML section `sig`: how masks and text semantics are made

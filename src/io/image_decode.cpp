@@ -2,10 +2,10 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
 #include "tesg/error.h"
+#include "tesg/io/read_file.h"
 
 namespace tesg::io {
 namespace {
@@ -60,14 +60,6 @@ ImageHeader tiff(std::string_view b) {  // the first image file directory
   return h;
 }
 
-std::string read_bytes(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw DataError(path + ": no such file");
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw DataError(path + ": cannot read the file");
-  return bytes;
-}
-
 }  // namespace
 
 ImageHeader read_image_header(std::string_view b) {
@@ -80,11 +72,20 @@ ImageHeader read_image_header(std::string_view b) {
 }
 
 cv::Mat decode_image_file(const std::string& path, int flags) {
-  const auto bytes = read_bytes(path);
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > INT32_MAX) {  // what cv::imdecode takes; refused before reading it
+    throw DataError(path + ": cannot decode image (the file has " + std::to_string(size) +
+                    " bytes, more than the " + std::to_string(INT32_MAX) + " tesg reads)");
+  }
+  std::string problem;
+  const auto read = read_file(path, problem);
+  if (!read) throw DataError(path + ": " + problem);
+  const std::string& bytes = *read;
   const auto header = read_image_header(bytes);
   if (header.format.empty()) throw DataError(path + ": cannot decode image (not a PNG, JPEG, BMP or TIFF file)");
   if (header.width > kMaxImagePixels || header.height > kMaxImagePixels ||
-      header.width * header.height > kMaxImagePixels || bytes.size() > INT32_MAX) {
+      header.width * header.height > kMaxImagePixels) {
     throw DataError(path + ": cannot decode image (its " + header.format + " header declares " +
                     std::to_string(header.width) + "x" + std::to_string(header.height) +
                     " pixels, more than the " + std::to_string(kMaxImagePixels) + " tesg reads)");

@@ -6,13 +6,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
+#include "tesg/io/read_file.h"
 #include "zip_directory.h"
 
 namespace tesg::train {
@@ -88,10 +87,10 @@ void verify_records(const std::string& path, const std::string& bytes) {
 }
 
 torch::serialize::InputArchive open_archive(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw CheckpointError(path + ": no such file");
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in) throw CheckpointError(path + ": cannot read the file");
+  std::string problem;
+  const auto read = io::read_file(path, problem);
+  if (!read) throw CheckpointError(path + ": " + problem);
+  const std::string& bytes = *read;
   torch::serialize::InputArchive archive;
   try {
     verify_records(path, bytes);

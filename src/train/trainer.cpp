@@ -8,12 +8,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "tesg/error.h"
 #include "tesg/fault.h"
 #include "tesg/io/atomic_file.h"
+#include "tesg/io/read_file.h"
 #include "tesg/model_factory.h"
+#include "tesg/nn/transformer_block.h"
 #include "tesg/progress.h"  // format_duration
 #include "tesg/sig/sig_cache.h"
 #include "tesg/train/checkpoint.h"
@@ -49,11 +50,10 @@ void append_line(const std::string& path, const std::string& header, const std::
 // A resumed run redoes what followed its checkpoint: drops the rows of a CSV log whose first
 // column is past `last_kept`, and a row cut short by a kill.
 void drop_rows_after(const std::string& path, int64_t last_kept) {
-  std::ifstream in(path);
-  if (!in) return;
-  std::stringstream all;
-  all << in.rdbuf();
-  const std::string text = all.str();
+  std::string problem;
+  const auto read = io::read_file(path, problem);
+  if (!read) return;  // no log yet
+  const std::string& text = *read;
   std::string kept;
   size_t start = 0;
   for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
@@ -77,6 +77,11 @@ struct StepResult {
   bool finite = true;
 };
 
+double seconds_since(std::chrono::steady_clock::time_point start,
+                     std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
+  return std::chrono::duration<double>(now - start).count();
+}
+
 // train.device as a device: "cuda" is this rank's GPU (LOCAL_RANK).
 torch::Device training_device(const TrainConfig& tc) {
   torch::Device device(tc.device);
@@ -88,6 +93,9 @@ torch::Device training_device(const TrainConfig& tc) {
   }
   if (tc.amp != "none" && !device.is_cuda()) {
     throw ConfigError("train.amp: '" + tc.amp + "' needs train.device cuda (mixed precision is a GPU feature here)");
+  }
+  if (tc.amp != "none" && tc.activation_checkpointing) {  // the recomputation would not autocast
+    throw ConfigError("train.activation_checkpointing: not with train.amp '" + tc.amp + "' (use one or the other)");
   }
   return device;
 }
@@ -137,6 +145,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   }
   torch::manual_seed(static_cast<uint64_t>(tc.seed));
   nn::TeSG model(model_options(config.model));
+  nn::set_activation_checkpointing(*model, tc.activation_checkpointing);
   model->to(device);
   torch::optim::AdamW optimizer(model->parameters(),
                                 torch::optim::AdamWOptions(tc.lr).weight_decay(tc.weight_decay));
@@ -163,7 +172,8 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   const int64_t total = tc.epochs * spe;
   TrainSummary summary;
   int64_t bad_in_row = 0, run_steps = 0;
-  auto last_log = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
+  auto last_log = started;
   int64_t images_since_log = 0;
 
   // The loss scaler's state goes into every checkpoint, so that an fp16 run resumes where it was.
@@ -227,7 +237,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
 
     if (lead && (info.step % config.output.log_interval == 0 || info.step == total)) {
       const auto now = std::chrono::steady_clock::now();
-      const double seconds = std::chrono::duration<double>(now - last_log).count();
+      const double seconds = seconds_since(last_log, now);
       const double rate = images_since_log / std::max(seconds, 1e-9);
       last_log = now, images_since_log = 0;
       const double eta = static_cast<double>(total - info.step) * tc.batch / std::max(rate, 1e-9);
@@ -246,8 +256,11 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     }
     const bool epoch_done = info.step % spe == 0;
     const int64_t epochs_done = info.step / spe;
+    bool out_of_time = epoch_done && options.stop_after_seconds > 0 &&
+                       seconds_since(started) >= options.stop_after_seconds;
+    if (dp && epoch_done && options.stop_after_seconds > 0) out_of_time = dp->sum(out_of_time) > 0;  // all stop together
     if (validation && !validation->empty() && epoch_done &&
-        (epochs_done % tc.val_every == 0 || info.step == total)) {
+        (epochs_done % tc.val_every == 0 || info.step == total || out_of_time)) {
       const auto scores = validation->evaluate(model);
       std::string line = std::to_string(epochs_done), header = "epoch";
       for (const auto& [name, value] : scores) line += "," + std::to_string(value), header += "," + name;
@@ -271,7 +284,8 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
                        (dir / "curves.png").string());
     }
     if (dp && epoch_done) dp->barrier();  // ranks wait for rank 0's checkpoint and validation
-    if (options.stop_after_steps > 0 && run_steps >= options.stop_after_steps) {
+    if (out_of_time || (options.stop_after_steps > 0 && run_steps >= options.stop_after_steps)) {
+      if (out_of_time && lead) spdlog::info("stopping after epoch {}: --stop-after-minutes reached", epochs_done);
       save_state();
       summary.steps = info.step;
       return summary;

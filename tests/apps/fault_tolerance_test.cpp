@@ -32,13 +32,6 @@ test::CommandResult run(const std::string& binary, const std::string& args, cons
   return {at == std::string::npos ? -1 : std::stoi(out.substr(at + 5)), out};
 }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Temporary files of atomic writes left in `dir` or below.
 int temp_files(const std::string& dir) {
   int n = 0;
@@ -56,7 +49,7 @@ void expect_equal_weights(const std::string& a, const std::string& b) {
 
 // The first column of each row of a CSV log (steps or epochs).
 std::vector<std::string> first_column(const std::string& csv) {
-  std::istringstream in(read_all(csv));
+  std::istringstream in(test::file_content(csv));
   std::vector<std::string> keys;
   for (std::string row; std::getline(in, row);) keys.push_back(row.substr(0, row.find(',')));
   return keys;
@@ -99,7 +92,7 @@ TEST_F(TrainingFaultTest, KilledAtAnyMomentAndResumedEqualsTheUninterruptedRun) 
   expect_equal_weights(dir / "straight/model.pt", dir / "killed/model.pt");
   expect_equal_weights(dir / "straight/best.pt", dir / "killed/best.pt");
   EXPECT_EQ(first_column(dir / "killed/log.csv"), first_column(dir / "straight/log.csv"));
-  EXPECT_EQ(read_all(dir / "killed/val.csv"), read_all(dir / "straight/val.csv"));
+  EXPECT_EQ(test::file_content(dir / "killed/val.csv"), test::file_content(dir / "straight/val.csv"));
   EXPECT_EQ(temp_files(dir / "killed"), 0);
 }
 
@@ -149,7 +142,7 @@ class BatchJobFaultTest : public testing::Test {
     for (const auto& e : fs::recursive_directory_iterator(a)) {
       if (!e.is_regular_file() || e.path().filename() == ignored) continue;
       const auto relative = fs::relative(e.path(), a).string();
-      EXPECT_EQ(read_all(e.path().string()), read_all(b + "/" + relative)) << relative;
+      EXPECT_EQ(test::file_content(e.path().string()), test::file_content(b + "/" + relative)) << relative;
       ++files;
     }
     EXPECT_GT(files, 0);
@@ -199,12 +192,12 @@ TEST_F(TrainingFaultTest, AFullDiskStopsTrainingWithAClearErrorAndKeepsTheLastCh
                                    "train: {epochs: 3, batch: 4, val_every: 0, threads: 1}\n";
   auto [code, out] = run(TESG_TRAIN_BIN, train_args("run") + " --stop-after-steps 2");
   ASSERT_EQ(code, 0) << out;
-  const auto before = read_all(dir / "run/last.pt");
+  const auto before = test::file_content(dir / "run/last.pt");
   const auto blocks = std::to_string(before.size() / 1024 / 2);  // half a checkpoint
   std::tie(code, out) = run("trap '' XFSZ; ulimit -f " + blocks + "; " + TESG_TRAIN_BIN, train_args("run"));
   EXPECT_EQ(code, 2) << out;
   EXPECT_TRUE(contains(out, dir / "run/last.pt: cannot write")) << out;
-  EXPECT_EQ(read_all(dir / "run/last.pt"), before);
+  EXPECT_EQ(test::file_content(dir / "run/last.pt"), before);
   EXPECT_EQ(temp_files(dir / "run"), 0);
 
   fs::create_directories(dir / "small");
@@ -217,7 +210,7 @@ TEST_F(TrainingFaultTest, AFullDiskStopsTrainingWithAClearErrorAndKeepsTheLastCh
   std::tie(code, out) = run(TESG_TRAIN_BIN, train_args("small/run"));
   EXPECT_EQ(code, 2) << out;
   EXPECT_TRUE(contains(out, dir / "small/run/last.pt: cannot write")) << out;
-  EXPECT_EQ(read_all(dir / "small/run/last.pt"), before);
+  EXPECT_EQ(test::file_content(dir / "small/run/last.pt"), before);
   EXPECT_EQ(temp_files(dir / "small"), 0);
   ::umount((dir / "small").c_str());
 }

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <torch/torch.h>
 
@@ -19,13 +18,6 @@ namespace fs = std::filesystem;
 
 test::CommandResult run_eval(const std::string& args) {
   return test::run_command(TESG_EVAL_BIN, args);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // A dataset of three 24x32 pairs and a fused folder; `fused_stems` chooses which fused exist.
@@ -53,11 +45,11 @@ TEST_F(EvalCliTest, WritesTablesForCompleteFolder) {
   EXPECT_EQ(exit_code, 0) << output;
   EXPECT_NE(output.find("| M | 3/3 |"), std::string::npos) << output;
   EXPECT_NE(output.find("M: 3 of 3 evaluated"), std::string::npos);
-  const auto csv = read_file(dir / "out/M_per_image.csv");
+  const auto csv = test::file_content(dir / "out/M_per_image.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "stem,EN,SSIM,Qabf");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);
-  EXPECT_NE(read_file(dir / "out/summary.json").find("\"evaluated\": 3"), std::string::npos);
-  EXPECT_NE(read_file(dir / "out/summary.md").find("EN ↑"), std::string::npos);
+  EXPECT_NE(test::file_content(dir / "out/summary.json").find("\"evaluated\": 3"), std::string::npos);
+  EXPECT_NE(test::file_content(dir / "out/summary.md").find("EN ↑"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir / "out/summary.csv"));
 }
 

@@ -1,4 +1,5 @@
 #include "tesg/io/atomic_file.h"
+#include "tesg/io/read_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -6,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "support.h"
 #include "tesg/error.h"
@@ -14,18 +14,23 @@
 namespace tesg::io {
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+TEST(ReadFileTest, GivesTheWholeContentOrSaysWhyNot) {
+  test::TempDir dir;
+  const std::string bytes("a\0b\r\n\xff", 6);
+  write_file_atomically(dir / "a.bin", bytes);
+  std::string problem;
+  EXPECT_EQ(read_file(dir / "a.bin", problem), bytes);
+  EXPECT_EQ(read_file(dir / "missing.bin", problem), std::nullopt);
+  EXPECT_EQ(problem, "no such file");
+  EXPECT_EQ(read_file(dir.path(), problem), std::nullopt);  // a folder
+  EXPECT_EQ(problem, "no such file");
 }
 
 TEST(AtomicFileTest, ReplacesContentWhole) {
   test::TempDir dir;
   write_file_atomically(dir / "a.bin", "first");
   write_file_atomically(dir / "a.bin", "second");
-  EXPECT_EQ(read_all(dir / "a.bin"), "second");
+  EXPECT_EQ(test::file_content(dir / "a.bin"), "second");
 }
 
 TEST(AtomicFileTest, WriterFailureKeepsOldFileAndRemovesTemporary) {
@@ -37,7 +42,7 @@ TEST(AtomicFileTest, WriterFailureKeepsOldFileAndRemovesTemporary) {
                                        throw std::runtime_error("interrupted");
                                      }),
                     Error, "a.bin: cannot write: interrupted");
-  EXPECT_EQ(read_all(dir / "a.bin"), "precious");
+  EXPECT_EQ(test::file_content(dir / "a.bin"), "precious");
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
   EXPECT_EQ(files, 1);

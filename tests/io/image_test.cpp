@@ -116,6 +116,17 @@ TEST(ImageTest, HeadersAskingForHugeImagesAreRefused) {
                     "huge.png: cannot decode image (its PNG header declares 16384x16384 pixels");
 }
 
+TEST(ImageTest, FilesTooLargeToDecodeAreRefusedBeforeReading) {
+  test::TempDir dir;
+  const auto path = dir / "huge.png";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string("\x89PNG\r\n\x1a\n", 8);
+  }
+  std::filesystem::resize_file(path, (int64_t{1} << 31) + 16);  // sparse: no disk space used
+  EXPECT_THROW_WITH(read_image(path), DataError, "huge.png: cannot decode image (the file has 2147483664 bytes");
+}
+
 TEST(ImageTest, FailedWriteKeepsExistingFileAndLeavesNoTemporary) {
   TempDir dir;
   const auto image = torch::zeros({1, 2, 2});

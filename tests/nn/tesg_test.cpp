@@ -7,6 +7,7 @@
 #include "support.h"
 #include "tesg/nn/color.h"
 #include "tesg/nn/fusion_loss.h"
+#include "tesg/nn/transformer_block.h"
 #include "tesg/train/mixed_precision.h"
 
 namespace tesg::nn {
@@ -69,6 +70,38 @@ TEST(TeSGTest, GradientReachesEveryParameter) {
       EXPECT_EQ(has_grad, !unused) << p.key() << (with_text ? " (with text)" : " (null text)");
     }
   }
+}
+
+TEST(TeSGTest, ActivationCheckpointingGivesTheSameOutputAndGradients) {
+  torch::manual_seed(4);
+  TeSG plain(small_model().blocks(2)), checkpointed(small_model().blocks(2));
+  torch::NoGradGuard copy_weights;
+  for (auto& p : checkpointed->named_parameters()) p.value().copy_(plain->named_parameters()[p.key()]);
+  set_activation_checkpointing(*checkpointed, true);
+  const auto in = random_inputs(2, 16, 18);
+  auto vi = in.vi.clone().requires_grad_(true), vi_c = in.vi.clone().requires_grad_(true);
+  auto run = [&](TeSG& model, const torch::Tensor& v) {
+    torch::AutoGradMode grad_on(true);
+    const auto out = model(v, in.ir, in.mask, in.ft);
+    (out * torch::linspace(0, 1, out.numel()).view_as(out)).sum().backward();
+    return out.detach();
+  };
+  EXPECT_TRUE(torch::allclose(run(plain, vi), run(checkpointed, vi_c), 1e-6, 1e-6));
+  EXPECT_TRUE(torch::allclose(vi.grad(), vi_c.grad(), 1e-5, 1e-6));
+  for (const auto& p : plain->named_parameters()) {
+    const auto& q = checkpointed->named_parameters()[p.key()];
+    ASSERT_EQ(q.grad().defined(), p.value().grad().defined()) << p.key();
+    if (p.key() == "null_text") continue;  // unused: the text is given
+    EXPECT_TRUE(torch::allclose(p.value().grad(), q.grad(), 1e-5, 1e-6)) << p.key();
+  }
+}
+
+TEST(TeSGTest, CheckpointedBlocksRecordOneNodeOnlyWhenTraining) {
+  TransformerBlock block(TransformerBlockOptions(8).heads(2).checkpoint(true));
+  const auto x = torch::rand({1, 8, 6, 6}, torch::requires_grad());
+  EXPECT_NE(block(x).grad_fn()->name().find("CheckpointedBlock"), std::string::npos);
+  block->eval();  // inference runs the block itself
+  EXPECT_EQ(block(x).grad_fn()->name().find("CheckpointedBlock"), std::string::npos);
 }
 
 // A residual TeSG starts exactly at its base image (zero-initialised output conv): the max-luma

@@ -95,6 +95,26 @@ TEST(TrainerTest, InterruptedAndResumedRunEqualsUninterruptedRun) {
   EXPECT_GT(io::read_image(dir / "split/curves.png").size(2), 800);  // two panels
 }
 
+TEST(TrainerTest, StopAfterTimeEndsAtAnEpochWithValidationAndResumes) {
+  test::TempDir dir;
+  test::write_tiny_pairs(dir / "data", 8);  // 2 steps per epoch, 6 in all
+  auto config = tiny_config(dir / "data", dir / "run");
+  config.data.val = dir / "data";
+  config.train.val_every = 10;  // no scheduled validation in 3 epochs
+  TrainOptions timed;
+  timed.stop_after_seconds = 1e-9;  // out of time at the first epoch end
+  EXPECT_EQ(train(config, timed).steps, 2);
+  EXPECT_EQ(read_checkpoint_info(dir / "run/last.pt").step, 2);
+  EXPECT_TRUE(fs::exists(dir / "run/best.pt"));  // the stopping epoch was validated
+  std::ifstream val(dir / "run/val.csv");
+  std::string header, row;
+  std::getline(val, header), std::getline(val, row);
+  EXPECT_EQ(row.substr(0, 2), "1,");
+  TrainOptions resume;
+  resume.resume = dir / "run/last.pt";
+  EXPECT_EQ(train(config, resume).steps, 6);
+}
+
 TEST(TrainerTest, NonFiniteLossIsSkippedAndCounted) {
   test::TempDir dir;
   test::write_tiny_pairs(dir / "data", 8);

@@ -13,6 +13,8 @@ class DataParallel;
 struct TrainOptions {
   std::string resume;               ///< checkpoint to continue from ("" = start fresh)
   int64_t stop_after_steps = -1;    ///< stop after this many steps of this run, saving last.pt
+  double stop_after_seconds = -1;   ///< stop at the first epoch end this long after the start,
+                                    ///< validating that epoch and saving last.pt
   std::set<int64_t> nan_steps;      ///< fault injection for tests: these steps' loss is NaN
 };
 
