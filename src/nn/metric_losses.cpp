@@ -16,6 +16,14 @@ using metrics::QabfConstants;
 
 constexpr double kHalfPi = M_PI / 2;
 
+// num / den, and `fallback` where den is 0 (nothing to measure: flat sources), with a finite
+// gradient there too (a plain where over num / den would pass 0 * NaN = NaN back).
+torch::Tensor ratio_or(const torch::Tensor& num, const torch::Tensor& den, double fallback) {
+  const auto empty = den == 0;
+  return torch::where(empty, torch::full_like(num, fallback),
+                      num / torch::where(empty, torch::ones_like(den), den));
+}
+
 // ---- Qabf (METRICS.md 2.11) --------------------------------------------------------------------
 
 struct Edges {
@@ -107,8 +115,7 @@ torch::Tensor vif_pair(torch::Tensor ref, torch::Tensor dist) {
     const auto [scale_num, scale_den] = vif_scale_terms(ref, dist, win);
     num = num + scale_num, den = den + scale_den;
   }
-  const auto vif = num / den;
-  return torch::where(torch::isnan(vif), torch::ones_like(vif), vif);
+  return ratio_or(num, den, 1.0);  // the metric's NaN -> 1
 }
 
 torch::Tensor as_double(const torch::Tensor& t) { return t.to(torch::kFloat64); }
@@ -120,7 +127,7 @@ torch::Tensor qabf_score(const torch::Tensor& fused, const torch::Tensor& ir,
   const auto a = qabf_edges(as_double(ir), with_frame), b = qabf_edges(as_double(vi), with_frame);
   const auto f = qabf_edges(as_double(fused), with_frame);
   const auto weighted = qabf_map(a, f) * a.g + qabf_map(b, f) * b.g;
-  return weighted.sum({1, 2, 3}) / (a.g + b.g).sum({1, 2, 3});
+  return ratio_or(weighted.sum({1, 2, 3}), (a.g + b.g).sum({1, 2, 3}), 1.0);
 }
 
 torch::Tensor vif_score(const torch::Tensor& fused, const torch::Tensor& ir,

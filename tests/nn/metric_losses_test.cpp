@@ -110,6 +110,23 @@ TEST(MetricLossesTest, GradientAscentRaisesBothScoresAndStaysFinite) {
   }
 }
 
+TEST(MetricLossesTest, FlatSourcesGiveFiniteScoresAndGradients) {
+  // A night crop can be one gray level in both sources: 0/0 in both metrics (a NaN training
+  // loss before; 32x32 crops hit it within a few steps).
+  const auto flat = torch::full({2, 1, 32, 32}, 17.0, torch::kFloat64);
+  auto fused = test_image(32, 32, 3).repeat({2, 1, 1, 1}).requires_grad_(true);
+  const auto vif = vif_score(fused, flat, flat), qabf = qabf_score(fused, flat, flat, false);
+  EXPECT_TRUE(torch::allclose(vif, torch::full({2}, 2.0, torch::kFloat64)));
+  EXPECT_TRUE(torch::allclose(qabf, torch::ones({2}, torch::kFloat64)));
+  (vif.sum() + qabf.sum()).backward();
+  EXPECT_TRUE(torch::isfinite(fused.grad()).all().item<bool>());
+  // One flat source, one textured: the textured term still has its gradient.
+  fused.mutable_grad().zero_();
+  vif_score(fused, flat, test_image(32, 32, 4).repeat({2, 1, 1, 1})).sum().backward();
+  EXPECT_TRUE(torch::isfinite(fused.grad()).all().item<bool>());
+  EXPECT_GT(fused.grad().abs().sum().item<double>(), 0);
+}
+
 TEST(MetricLossesTest, FloatInputsGiveGradientsOfTheirOwnType) {
   const auto t = test_triple(32, 32, 2);
   auto fused = t.fused.to(torch::kFloat32).requires_grad_(true);

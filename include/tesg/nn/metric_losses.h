@@ -10,13 +10,15 @@ namespace tesg::nn {
 /// Qabf of fused F against sources A = ir, B = vi: all gray [B,1,H,W] on the 0..255 scale.
 /// Returns [B] (float64), equal to metrics::qabf on the same images. `with_frame` false leaves
 /// out the 1-pixel frame, whose zero-padding edges dominate the score of a small crop (training)
-/// but are a small part of a whole image's.
+/// but are a small part of a whole image's. Sources without any edge (a flat crop), where the
+/// metric is 0/0, give 1 with a finite (zero) gradient.
 torch::Tensor qabf_score(const torch::Tensor& fused, const torch::Tensor& ir,
                          const torch::Tensor& vi, bool with_frame = true);
 
 /// VIF(A->F) + VIF(B->F) (vifp_mscale), inputs as for qabf_score. Returns [B] (float64), equal
 /// to metrics::visual_information_fidelity. Needs H, W >= 17 (the first scale's window); smaller
-/// scales are left out as the metric does.
+/// scales are left out as the metric does. A flat source gives 1 for its term, as the metric's
+/// NaN does, with a finite gradient.
 torch::Tensor vif_score(const torch::Tensor& fused, const torch::Tensor& ir,
                         const torch::Tensor& vi);
 
