@@ -107,7 +107,7 @@ log "benchmark done"
 #    sustained training throughput of the default model (bf16, B=8, 96x96).
 t0=$SECONDS
 train_left=$(( $(left) - 20 ))
-if [ -x "$bin/tesg-train" ]; then
+if [ -x "$bin/tesg-train" ] && [ "$train_left" -gt 150 ]; then
   bash scripts/gpu_train_sweep.sh "$bin" "$work" "$train_left" "$device" > "$work/sweep.log" 2>&1
   echo -e "\n$(cat "$work/sweep.md" 2>/dev/null || tail -20 "$work/sweep.log")\n\n($((SECONDS - t0)) s)" >> "$summary"
   mkdir -p "$out/checkpoints" && mv "$work"/*.pt "$out/checkpoints/" 2>/dev/null

@@ -25,11 +25,11 @@ small="train.epochs=300 train.val_every=50"
 large="train.epochs=120 train.val_every=20 train.amp=$amp data.train=$train_data"
 VARIANTS=(
   "small_res|configs/tesg_cpu_residual.yaml|$small"
-  "small_res_metric|configs/tesg_cpu_residual.yaml|$small loss.qabf=2 loss.vif=1"
-  "small_res_fast|configs/tesg_cpu_residual.yaml|$small train.lr=5e-4 loss.qabf=1 loss.vif=0.5"
+  "small_res_metric|configs/tesg_cpu_residual.yaml|$small train.lr=1e-5 loss.qabf=1 loss.vif=0.5"
   "small|configs/tesg_cpu_small.yaml|$small train.best_metric=vs_max"
   "paper|configs/tesg_msrs.yaml|$large"
-  "res48_metric|configs/tesg_msrs.yaml|$large model.base=max loss.qabf=1 loss.vif=0.5"
+  "res48|configs/tesg_msrs.yaml|$large model.base=max"
+  "res48_metric|configs/tesg_msrs.yaml|$large model.base=max train.lr=2e-5 loss.qabf=1 loss.vif=0.5"
 )
 [ -n "${TESG_SWEEP_ONLY:-}" ] && VARIANTS=("${VARIANTS[@]:0:$TESG_SWEEP_ONLY}")
 log() { echo "[sweep] $*"; }
