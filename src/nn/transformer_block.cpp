@@ -46,7 +46,9 @@ struct CheckpointedBlock : torch::autograd::Function<CheckpointedBlock> {
 }  // namespace
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x) {
-  if (options.checkpoint() && is_training() && torch::GradMode::is_enabled()) {
+  // A custom function records a node only for inputs that need gradients: with a constant input
+  // the parameters' gradients would be lost, so such a block runs plainly.
+  if (options.checkpoint() && is_training() && torch::GradMode::is_enabled() && x.requires_grad()) {
     return CheckpointedBlock::apply(x, this);
   }
   return block(x);

@@ -96,12 +96,15 @@ TEST(TeSGTest, ActivationCheckpointingGivesTheSameOutputAndGradients) {
   }
 }
 
-TEST(TeSGTest, CheckpointedBlocksRecordOneNodeOnlyWhenTraining) {
+TEST(TeSGTest, CheckpointedBlocksRecordOneNodeOnlyWhenTrainingWithGradients) {
   TransformerBlock block(TransformerBlockOptions(8).heads(2).checkpoint(true));
   const auto x = torch::rand({1, 8, 6, 6}, torch::requires_grad());
   EXPECT_NE(block(x).grad_fn()->name().find("CheckpointedBlock"), std::string::npos);
   block->eval();  // inference runs the block itself
   EXPECT_EQ(block(x).grad_fn()->name().find("CheckpointedBlock"), std::string::npos);
+  block->train();  // an input that needs no gradient: the parameters still get theirs
+  block(torch::rand({1, 8, 6, 6})).sum().backward();
+  for (const auto& p : block->parameters()) EXPECT_TRUE(p.grad().defined());
 }
 
 // A residual TeSG starts exactly at its base image (zero-initialised output conv): the max-luma
