@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   std::optional<int64_t> threads, batch;
   tesg::infer::FuseOutputs outputs;
   app.add_option("--checkpoint", checkpoint, "TeSG checkpoint (models/*.pt, a run's best.pt or model.pt)");
-  app.add_option("--baseline", baseline, "fuse with a simple baseline instead: avg | max (luma)");
+  app.add_option("--baseline", baseline, "fuse with a baseline instead: avg | max | edge_guided (luma)");
   app.add_option("--data", data_dir, "dataset folder of pairs (ir/+vi/, RoadScene, LLVIP layouts)");
   app.add_option("--split", split, "split sub-folder of nested layouts (LLVIP)");
   app.add_option("--ir", ir, "infrared image of a single pair");
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
       throw tesg::ConfigError("give either --data DIR or both --ir FILE and --vi FILE");
     }
     if (checkpoint.empty() == baseline.empty()) {
-      throw tesg::ConfigError("give either --checkpoint PATH or --baseline avg|max");
+      throw tesg::ConfigError("give either --checkpoint PATH or --baseline avg|max|edge_guided");
     }
     for (const auto& b : sig_backends) overrides.push_back(sig_override(b));
     if (device) overrides.push_back("fuse.device=" + *device);

@@ -60,7 +60,7 @@ done
 for lib in "${stubbed[@]}"; do stub_library "$libdir/$lib" "$dest/run/lib" "$dest"/run/lib/*.so*; done
 tar -C "$dest" -cJf "$dest/run.tar.xz" run && rm -rf "$dest/run"
 
-for split in MSRS/train MSRS/test RoadScene/train RoadScene/test LLVIP/test; do
+for split in MSRS/train MSRS/test RoadScene/train RoadScene/test LLVIP/train LLVIP/test; do
   mkdir -p "$dest/shared/data/$split"
   cp -r "../shared/data/$split/ir" "../shared/data/$split/vi" "$dest/shared/data/$split/"
 done

@@ -6,7 +6,8 @@
 #   OUT     writes OUT/sweep.md (tables), OUT/sweep.tar.gz (configs, logs, val.csv, curves,
 #           per-image tables) and OUT/<variant>.pt (each run's best.pt)
 #   DEVICE  cuda (default) or cpu (a dry run)
-# Variants: VARIANTS below, "name|config|overrides"; each run validates on MSRS test and keeps
+# Variants: VARIANTS below, "name|config|overrides"; each run validates on its config's val split
+# (MSRS test; LLVIP train, which no run trains on, for the edge-guided ones) and keeps
 # best.pt by vs_max (the worst of EN/SD/SCD/VIF/Qabf relative to max fusion).
 # Environment (for a quick dry run on a CPU): TESG_SWEEP_ONLY=N (the first N variants),
 # TESG_SWEEP_SET="k=v ..." (overrides for every run), TESG_SWEEP_SPLITS="name=dir ..." (what is
@@ -24,11 +25,11 @@ train_data='[../shared/data/MSRS/train,../shared/data/RoadScene/train]'
 small="train.epochs=300 train.val_every=50"
 large="train.epochs=120 train.val_every=20 train.amp=$amp data.train=$train_data"
 VARIANTS=(
-  "small_res|configs/tesg_cpu_residual.yaml|$small"
+  "small_edge|configs/tesg_cpu_edge_guided.yaml|$small"
   "small_res_metric|configs/tesg_cpu_residual.yaml|$small train.lr=1e-5 loss.qabf=1 loss.vif=0.5"
   "small|configs/tesg_cpu_small.yaml|$small train.best_metric=vs_max"
   "paper|configs/tesg_msrs.yaml|$large"
-  "res48|configs/tesg_msrs.yaml|$large model.base=max"
+  "edge48|configs/tesg_msrs.yaml|$large model.base=edge_guided train.lr=2e-5 data.val=../shared/data/LLVIP/train"
   "res48_metric|configs/tesg_msrs.yaml|$large model.base=max train.lr=2e-5 loss.qabf=1 loss.vif=0.5"
 )
 [ -n "${TESG_SWEEP_ONLY:-}" ] && VARIANTS=("${VARIANTS[@]:0:$TESG_SWEEP_ONLY}")

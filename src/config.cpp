@@ -192,7 +192,7 @@ const std::vector<Field<ModelConfig>>& model_fields() {
       field("tivr", &M::tivr),
       field("gaf", &M::gaf),
       field("pad_multiple", &M::pad_multiple, positive<int64_t>()),
-      field("base", &M::base, one_of({"none", "max", "visible"})),
+      field("base", &M::base, one_of({"none", "max", "edge_guided", "visible"})),
   };
   return fields;
 }

@@ -21,7 +21,7 @@ struct ModelConfig {               // YAML section `model`
   bool tivr = true;                // text-informed visual reconstruction (false: Fr = Cat)
   bool gaf = true;                 // gated attentional fusion (false: 1x1 reduction of Fr)
   int64_t pad_multiple = 1;        // reflect-pad inputs to a multiple of this, crop back
-  std::string base = "none";       // global residual output: none (paper) | max | visible
+  std::string base = "none";       // global residual output: none (paper) | max | edge_guided | visible
 };
 
 struct LossConfig {                // YAML section `loss`: L = sum of weight * term

@@ -122,12 +122,17 @@ torch::Tensor as_double(const torch::Tensor& t) { return t.to(torch::kFloat64); 
 
 }  // namespace
 
-torch::Tensor qabf_score(const torch::Tensor& fused, const torch::Tensor& ir,
-                         const torch::Tensor& vi, bool with_frame) {
+QabfMaps qabf_maps(const torch::Tensor& fused, const torch::Tensor& ir, const torch::Tensor& vi,
+                   bool with_frame) {
   const auto a = qabf_edges(as_double(ir), with_frame), b = qabf_edges(as_double(vi), with_frame);
   const auto f = qabf_edges(as_double(fused), with_frame);
-  const auto weighted = qabf_map(a, f) * a.g + qabf_map(b, f) * b.g;
-  return ratio_or(weighted.sum({1, 2, 3}), (a.g + b.g).sum({1, 2, 3}), 1.0);
+  return {qabf_map(a, f) * a.g + qabf_map(b, f) * b.g, a.g + b.g};
+}
+
+torch::Tensor qabf_score(const torch::Tensor& fused, const torch::Tensor& ir,
+                         const torch::Tensor& vi, bool with_frame) {
+  const auto maps = qabf_maps(fused, ir, vi, with_frame);
+  return ratio_or(maps.preserved.sum({1, 2, 3}), maps.weight.sum({1, 2, 3}), 1.0);
 }
 
 torch::Tensor vif_score(const torch::Tensor& fused, const torch::Tensor& ir,

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "tesg/nn/color.h"
+#include "tesg/nn/edge_guided_fusion.h"
 #include "tesg/nn/padding.h"
 
 namespace tesg::nn {
@@ -11,10 +12,12 @@ namespace {
 constexpr double kNullTextInitStd = 0.02;
 
 // The image the decoder corrects when the output is residual: the max-luma fusion of the sources
-// (what L_int pulls toward, brighter source per pixel) or the visible image.
+// (what L_int pulls toward, brighter source per pixel), the edge-guided fusion or the visible
+// image; the fusions keep the visible chroma.
 torch::Tensor base_image(const std::string& base, const torch::Tensor& vi, const torch::Tensor& ir) {
   if (base == "visible") return vi;
-  return with_luma(vi, torch::max(rgb_to_gray(vi), ir));
+  const auto luma = rgb_to_gray(vi);
+  return with_luma(vi, base == "edge_guided" ? edge_guided_fusion(ir, luma) : torch::max(luma, ir));
 }
 
 void check_inputs(const torch::Tensor& vi, const torch::Tensor& ir, const torch::Tensor& mask,
@@ -49,8 +52,9 @@ std::vector<torch::Tensor> encode_regions(ModalityEncoder& encoder, const torch:
 }  // namespace
 
 TeSGImpl::TeSGImpl(TeSGOptions options) : options(std::move(options)) {
-  TORCH_CHECK(this->options.base() == "none" || this->options.base() == "max" || this->options.base() == "visible",
-              "TeSG: base must be none, max or visible, got '", this->options.base(), "'");
+  const auto& base = this->options.base();
+  TORCH_CHECK(base == "none" || base == "max" || base == "edge_guided" || base == "visible",
+              "TeSG: base must be none, max, edge_guided or visible, got '", base, "'");
   reset();
 }
 

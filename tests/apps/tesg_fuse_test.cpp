@@ -143,7 +143,7 @@ TEST_F(FuseCliTest, UsageAndInputErrorsNameTheProblem) {
   expect_error("--checkpoint " + kCheckpoint + " --out " + dir / "x",
                "give either --data DIR or both --ir FILE and --vi FILE");
   expect_error("--checkpoint " + kCheckpoint + " --baseline avg --data " + dir / "data" + " --out " + dir / "x",
-               "give either --checkpoint PATH or --baseline avg|max");
+               "give either --checkpoint PATH or --baseline avg|max|edge_guided");
   expect_error("--checkpoint " + dir / "data/ir/a.png" + " --data " + dir / "data" + " --out " + dir / "x",
                dir / "data/ir/a.png");
   expect_error("--checkpoint " + kCheckpoint + " --data " + dir / "nowhere" + " --out " + dir / "x", "nowhere");

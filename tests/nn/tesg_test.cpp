@@ -6,6 +6,7 @@
 #include "model_fixtures.h"
 #include "support.h"
 #include "tesg/nn/color.h"
+#include "tesg/nn/edge_guided_fusion.h"
 #include "tesg/nn/fusion_loss.h"
 #include "tesg/nn/transformer_block.h"
 #include "tesg/train/mixed_precision.h"
@@ -108,13 +109,15 @@ TEST(TeSGTest, CheckpointedBlocksRecordOneNodeOnlyWhenTrainingWithGradients) {
 }
 
 // A residual TeSG starts exactly at its base image (zero-initialised output conv): the max-luma
-// fusion of the sources or the visible image.
+// fusion of the sources, the edge-guided fusion or the visible image.
 TEST(TeSGTest, ResidualOutputStartsAtItsBaseImage) {
   torch::NoGradGuard no_grad;
   const auto in = random_inputs(2, 17, 23);
   const auto max_luma = with_luma(in.vi, torch::max(rgb_to_gray(in.vi), in.ir));
   EXPECT_LT((TeSG(small_model().base("max"))(in.vi, in.ir, in.mask, in.ft) - max_luma).abs().max().item<float>(), 1e-6);
   EXPECT_LT((TeSG(small_model().base("visible"))(in.vi, in.ir, in.mask, in.ft) - in.vi).abs().max().item<float>(), 1e-6);
+  const auto edge_guided = with_luma(in.vi, edge_guided_fusion(in.ir, rgb_to_gray(in.vi)));
+  EXPECT_LT((TeSG(small_model().base("edge_guided"))(in.vi, in.ir, in.mask, in.ft) - edge_guided).abs().max().item<float>(), 1e-6);
   EXPECT_LT((rgb_to_gray(max_luma) - torch::max(rgb_to_gray(in.vi), in.ir)).abs().max().item<float>(), 1e-5);
   EXPECT_THROW(TeSG(small_model().base("median")), c10::Error);
 }

@@ -7,7 +7,9 @@
 
 namespace tesg::infer {
 
-/// `rule` "avg" (mean of the two lumas) or "max" (the brighter). Throws ConfigError otherwise.
+/// `rule` "avg" (mean of the two lumas), "max" (the brighter) or "edge_guided"
+/// (nn::edge_guided_fusion, the base TeSG corrects with model.base edge_guided). Throws
+/// ConfigError otherwise.
 FuseFn baseline_fusion(const std::string& rule);
 
 }  // namespace tesg::infer

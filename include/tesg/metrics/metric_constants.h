@@ -5,6 +5,8 @@
 
 namespace tesg::metrics {
 
+constexpr double kMaxGray = 255.0;  // the evaluator's scale: 8-bit gray levels
+
 struct QabfConstants {  // the MATLAB analysis_Qabf parameters
   static constexpr double kTg = 0.9994, kKg = -15, kDg = 0.5;
   static constexpr double kTa = 0.9879, kKa = -22, kDa = 0.8;

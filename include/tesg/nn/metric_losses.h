@@ -15,6 +15,14 @@ namespace tesg::nn {
 torch::Tensor qabf_score(const torch::Tensor& fused, const torch::Tensor& ir,
                          const torch::Tensor& vi, bool with_frame = true);
 
+/// Qabf before its sums, per pixel [B,1,H,W] (float64): `preserved` = Q_AF gA + Q_BF gB and
+/// `weight` = gA + gB, so Qabf = sum(preserved) / sum(weight). Inputs as for qabf_score.
+struct QabfMaps {
+  torch::Tensor preserved, weight;
+};
+QabfMaps qabf_maps(const torch::Tensor& fused, const torch::Tensor& ir, const torch::Tensor& vi,
+                   bool with_frame = true);
+
 /// VIF(A->F) + VIF(B->F) (vifp_mscale), inputs as for qabf_score. Returns [B] (float64), equal
 /// to metrics::visual_information_fidelity. Needs H, W >= 17 (the first scale's window); smaller
 /// scales are left out as the metric does. A flat source gives 1 for its term, as the metric's

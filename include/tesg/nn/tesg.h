@@ -27,7 +27,8 @@ struct TeSGOptions {
   TORCH_ARG(bool, gaf) = true;             ///< ablation switch
   TORCH_ARG(int64_t, pad_multiple) = 1;    ///< reflect-pad H, W to a multiple, crop back
   /// Global residual output: "none" (the paper: the decoder's sigmoid image), "max" (the decoder
-  /// corrects the max-luma fusion of the sources: visible chroma on max(Y_vi, ir)) or "visible".
+  /// corrects the max-luma fusion of the sources: visible chroma on max(Y_vi, ir)), "edge_guided"
+  /// (it corrects edge_guided_fusion, tesg/nn/edge_guided_fusion.h) or "visible".
   TORCH_ARG(std::string, base) = "none";
 };
 
