@@ -76,7 +76,7 @@ TEST(ConfigTest, OutOfRangeValuesAreRejected) {
   EXPECT_THROW_WITH(parse_config("train: {device: gpu}\n", "x.yaml"), ConfigError,
                     "train.device: expected cpu, cuda or cuda:N");
   EXPECT_THROW_WITH(parse_config("model: {base: average}\n", "x.yaml"), ConfigError,
-                    "model.base: expected one of none | max | visible");
+                    "model.base: expected one of none | max | edge_guided | visible");
   EXPECT_THROW_WITH(parse_config("model: {channels: 10, heads: 4}\n", "x.yaml"), ConfigError,
                     "model.heads: 4 must divide model.channels (10)");
 }
