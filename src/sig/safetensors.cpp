@@ -133,7 +133,8 @@ torch::Tensor SafetensorsFile::tensor(const std::string& name) const {
   auto keep = mapping_;
   if (reinterpret_cast<uintptr_t>(data) % item != 0) {  // unaligned: copy out
     auto copy = torch::empty(e.shape, torch::TensorOptions().dtype(dtype));
-    std::memcpy(copy.data_ptr(), data, e.end - e.begin);
+    // An empty tensor has no storage (data_ptr() is null, and memcpy from/to null is undefined).
+    if (e.end > e.begin) std::memcpy(copy.data_ptr(), data, e.end - e.begin);
     return copy;
   }
   return torch::from_blob(data, e.shape, [keep](void*) {}, torch::TensorOptions().dtype(dtype));

@@ -25,6 +25,19 @@ TEST(SafetensorsTest, WrittenTensorsReadBackWithDtypeAndShape) {
   EXPECT_THROW_WITH(file.tensor("c"), CheckpointError, "no tensor 'c'");
 }
 
+// An int64 tensor at offset 4 is unaligned and copied out; an empty one has nothing to copy
+// (found by the fuzzer: memcpy to the null data of an empty tensor).
+TEST(SafetensorsTest, UnalignedTensorsAreCopiedOutAlsoWhenEmpty) {
+  test::TempDir dir;
+  const auto a = torch::ones({1}), ids = torch::arange(3, torch::kLong);
+  test::write_safetensors(dir / "t.safetensors", {{"a", a}, {"ids", ids}});
+  EXPECT_TRUE(SafetensorsFile(dir / "t.safetensors").tensor("ids").equal(ids));
+  test::write_safetensors(dir / "e.safetensors", {{"a", a}, {"empty", torch::zeros({0, 2}, torch::kLong)}});
+  const auto empty = SafetensorsFile(dir / "e.safetensors").tensor("empty");
+  EXPECT_EQ(empty.sizes(), (torch::IntArrayRef{0, 2}));
+  EXPECT_EQ(empty.scalar_type(), torch::kLong);
+}
+
 TEST(SafetensorsTest, TruncatedAndMalformedFilesAreRefused) {
   test::TempDir dir;
   const auto a = torch::randn({16});
