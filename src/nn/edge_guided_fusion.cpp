@@ -1,24 +1,15 @@
 #include "tesg/nn/edge_guided_fusion.h"
 
-#include <cmath>
-
 #include <torch/torch.h>
 
 #include "tesg/metrics/metric_constants.h"
+#include "tesg/nn/gaussian.h"
 #include "tesg/nn/metric_losses.h"
 
 namespace tesg::nn {
 namespace {
 
-constexpr double kGaussianTruncate = 4.0;  // radius in sigmas (scipy.ndimage's default)
-constexpr double kScoreEps = 1e-6;         // keeps the normalised score finite on flat regions
-
-torch::Tensor gaussian_kernel(double sigma, const torch::TensorOptions& options) {
-  const auto radius = static_cast<int64_t>(std::lround(kGaussianTruncate * sigma));
-  const auto x = torch::arange(-radius, radius + 1, options);
-  const auto k = torch::exp(-x * x / (2 * sigma * sigma));
-  return k / k.sum();
-}
+constexpr double kScoreEps = 1e-6;  // keeps the normalised score finite on flat regions
 
 torch::Tensor detail(const torch::Tensor& image, double sigma) {
   return image - gaussian_blur(image, sigma);
@@ -27,15 +18,6 @@ torch::Tensor detail(const torch::Tensor& image, double sigma) {
 torch::Tensor image_mean(const torch::Tensor& image) { return image.mean({1, 2, 3}, true); }
 
 }  // namespace
-
-torch::Tensor gaussian_blur(const torch::Tensor& image, double sigma) {
-  const auto k = gaussian_kernel(sigma, image.options());
-  const auto r = (k.size(0) - 1) / 2;
-  auto x = torch::replication_pad2d(image, {r, r, 0, 0});
-  x = torch::conv2d(x, k.view({1, 1, 1, -1}));
-  x = torch::replication_pad2d(x, {0, 0, r, r});
-  return torch::conv2d(x, k.view({1, 1, -1, 1}));
-}
 
 torch::Tensor edge_guided_fusion(const torch::Tensor& ir, const torch::Tensor& vi_luma,
                                  const EdgeGuidedFusionOptions& o) {

@@ -4,24 +4,15 @@
 
 #include <algorithm>
 
+#include "tesg/nn/gaussian.h"
+
 namespace tesg::nn {
-namespace {
-
-// Normalised 1-D Gaussian of `size` taps.
-torch::Tensor gaussian(int64_t size, double sigma, const torch::TensorOptions& options) {
-  const auto x = torch::arange(size, options.dtype(torch::kFloat64)) - (size - 1) / 2.0;
-  const auto g = torch::exp(-(x * x) / (2 * sigma * sigma));
-  return (g / g.sum()).to(options);
-}
-
-}  // namespace
-
 torch::Tensor ssim(const torch::Tensor& x, const torch::Tensor& y, const SSIMOptions& options) {
   TORCH_CHECK(x.sizes() == y.sizes() && x.dim() == 4, "ssim: x ", x.sizes(), " and y ", y.sizes(),
               " must be equal [B,C,H,W]");
   const auto c = x.size(1);
   const auto size = std::min({options.window(), x.size(2), x.size(3)});
-  const auto g = gaussian(size, options.sigma(), x.options());
+  const auto g = gaussian_kernel(size, options.sigma(), x.options());
   const auto window = torch::outer(g, g).expand({c, 1, size, size}).contiguous();
   auto filter = [&](const torch::Tensor& t) {  // depthwise, "valid"
     return torch::nn::functional::conv2d(t, window,

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "tesg/nn/gaussian.h"
 #include "tesg/nn/metric_losses.h"
 
 namespace tesg::nn {

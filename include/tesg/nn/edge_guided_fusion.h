@@ -20,13 +20,11 @@ struct EdgeGuidedFusionOptions {
   TORCH_ARG(double, dark_gain) = 1.05;       ///< contrast gain of the tones below the image mean
 };
 
-/// Separable Gaussian blur of [B,1,H,W] (radius round(4 sigma), edge pixels repeated).
-torch::Tensor gaussian_blur(const torch::Tensor& image, double sigma);
-
 /// ir, vi_luma [B,1,H,W] in [0,1] -> fused luma [B,1,H,W] in [0,1] on the 8-bit grid (k / 255),
-/// so that a written image keeps it exactly. Works on the sources rounded to 8-bit levels. Per image: F = max + detail swaps (A: where the
-/// infrared's edges score better, B: the visible's), + darker_weight (G(min) - mean(min)), then
-/// the tones below mean(F) stretched by dark_gain. No gradient flows through it.
+/// so that a written image keeps it exactly. Works on the sources rounded to 8-bit levels. Per
+/// image: F = max + detail swaps (A: where the infrared's edges score better, B: the visible's),
+/// + darker_weight (G(min) - mean(min)), then the tones below mean(F) stretched by dark_gain.
+/// No gradient flows through it.
 torch::Tensor edge_guided_fusion(const torch::Tensor& ir, const torch::Tensor& vi_luma,
                                  const EdgeGuidedFusionOptions& options = {});
 
