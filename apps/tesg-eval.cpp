@@ -2,26 +2,12 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "tesg/error.h"
 #include "tesg/metrics/evaluation.h"
 #include "tesg/runtime.h"
-
-namespace {
-
-// "NAME=DIR" or "DIR" (named after its folder).
-tesg::metrics::FusedFolder parse_fused(const std::string& arg) {
-  const auto eq = arg.find('=');
-  if (eq != std::string::npos) return {arg.substr(0, eq), arg.substr(eq + 1)};
-  auto name = std::filesystem::path(arg).lexically_normal().filename().string();
-  if (name.empty()) name = std::filesystem::path(arg).lexically_normal().parent_path().filename();
-  return {name, arg};
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"tesg-eval: fusion metrics (EN SD SF AG MI SCD VIF Qabf Nabf SSIM PSNR MSE CC) "
@@ -45,7 +31,7 @@ int main(int argc, char** argv) {
       for (std::string name; std::getline(list, name, ',');) options.metrics.push_back(name);
     }
     std::vector<tesg::metrics::FusedFolder> fused;
-    for (const auto& arg : fused_args) fused.push_back(parse_fused(arg));
+    for (const auto& arg : fused_args) fused.push_back(tesg::metrics::parse_fused_folder(arg));
 
     const auto report = tesg::metrics::evaluate_folders(data_dir, fused, options);
     for (const auto& problem : report.dataset_problems) spdlog::warn("{}", problem);

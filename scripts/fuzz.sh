@@ -13,7 +13,7 @@ source scripts/build_dir.sh
 build=$(tesg_build_dir)
 seconds=${TESG_FUZZ_SECONDS:-60}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors hf_config sig_cache config checkpoint tokenizer image)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors hf_config sig_cache config checkpoint tokenizer image yolo_labels)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_odr_violation=0}   # LibTorch's own libraries
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp}
 status=0

@@ -50,9 +50,18 @@ fs::path resolve_split(const fs::path& dir, const std::string& split) {
                   (splits.empty() ? "no images" : "several splits (" + list + "): choose one"));
 }
 
-// stem -> path of the images in `dir`; a stem seen twice is reported and dropped.
-std::map<std::string, std::string> images_by_stem(const fs::path& dir,
+}  // namespace
+
+bool is_image_file(const std::string& path) {
+  auto ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tif" ||
+         ext == ".tiff";
+}
+
+std::map<std::string, std::string> images_by_stem(const std::string& dir,
                                                   std::vector<std::string>& problems) {
+  if (!fs::is_directory(dir)) throw DataError(dir + ": no such folder");
   std::map<std::string, std::string> found;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
@@ -70,15 +79,6 @@ std::map<std::string, std::string> images_by_stem(const fs::path& dir,
     }
   }
   return found;
-}
-
-}  // namespace
-
-bool is_image_file(const std::string& path) {
-  auto ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tif" ||
-         ext == ".tiff";
 }
 
 PairSet find_pairs(const std::string& root, const std::string& split) {

@@ -12,12 +12,16 @@
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
 #include "tesg/io/image.h"
+#include "tesg/io/picture.h"
 
 namespace tesg::infer {
+using io::scaled_to_height;
+using io::text_bar;
+using io::text_bar_height;
+using io::write_png_atomically;
 namespace {
 
 const std::array<const char*, 4> kPanelNames = {"infrared", "visible", "mask", "fused"};
-constexpr int kFont = cv::FONT_HERSHEY_SIMPLEX;
 constexpr double kMaskTint = 0.5;  // weight of red over the dimmed infrared in the mask panel
 
 // [C,H,W] float in [0,1] (C = 1 or 3, RGB) -> 8-bit BGR.
@@ -41,30 +45,6 @@ std::array<cv::Mat, 4> panels(const data::FusionSample& s, const torch::Tensor& 
   return {to_bgr(s.ir), to_bgr(s.vi), mask_panel(s), to_bgr(fused)};
 }
 
-cv::Mat scaled(const cv::Mat& image, int height) {
-  const int width = std::max(1, static_cast<int>(std::lround(double(image.cols) * height / image.rows)));
-  cv::Mat out;
-  cv::resize(image, out, cv::Size(width, height), 0, 0, cv::INTER_AREA);
-  return out;
-}
-
-// A white bar of `width` x `height` with `text` in black.
-cv::Mat label(const std::string& text, int width, int height) {
-  cv::Mat bar(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
-  const double scale = height / 40.0;
-  cv::putText(bar, text, cv::Point(height / 4, height * 3 / 4), kFont, scale, cv::Scalar(0, 0, 0),
-              std::max(1, height / 20), cv::LINE_AA);
-  return bar;
-}
-
-int label_height(int panel_height) { return std::max(16, panel_height / 12); }
-
-void write_png_atomically(const std::string& path, const cv::Mat& bgr) {
-  std::vector<uchar> encoded;
-  if (!cv::imencode(".png", bgr, encoded)) throw Error(path + ": PNG encoding failed");
-  io::write_file_atomically(path, std::string(encoded.begin(), encoded.end()));
-}
-
 }  // namespace
 
 void write_comparison_grid(const std::string& path, const data::FusionSample& sample,
@@ -73,9 +53,9 @@ void write_comparison_grid(const std::string& path, const data::FusionSample& sa
   std::vector<cv::Mat> columns;
   const auto images = panels(sample, fused);
   for (size_t k = 0; k < images.size(); ++k) {
-    const auto image = scaled(images[k], h);
+    const auto image = scaled_to_height(images[k], h);
     cv::Mat column;
-    cv::vconcat(label(kPanelNames[k], image.cols, label_height(h)), image, column);
+    cv::vconcat(text_bar(kPanelNames[k], image.cols, text_bar_height(h)), image, column);
     columns.push_back(column);
   }
   cv::Mat grid;
@@ -96,7 +76,7 @@ ContactSheet::~ContactSheet() = default;
 void ContactSheet::add(int64_t order, const data::FusionSample& sample, const torch::Tensor& fused) {
   if (order >= max_rows_) return;
   std::vector<cv::Mat> thumbs;
-  for (const auto& image : panels(sample, fused)) thumbs.push_back(scaled(image, static_cast<int>(row_height_)));
+  for (const auto& image : panels(sample, fused)) thumbs.push_back(scaled_to_height(image, static_cast<int>(row_height_)));
   cv::Mat row;
   cv::hconcat(thumbs, row);
   std::lock_guard<std::mutex> lock(rows_->mutex);
@@ -110,22 +90,11 @@ bool ContactSheet::empty() const {
 
 void ContactSheet::write(const std::string& path) const {
   std::lock_guard<std::mutex> lock(rows_->mutex);
-  const int h = static_cast<int>(row_height_), name_width = 2 * h;
-  int width = 0;
-  for (const auto& [order, row] : rows_->rows) width = std::max(width, row.second.cols);
-  std::vector<cv::Mat> lines;
   std::string header;
   for (const auto* name : kPanelNames) header += std::string(header.empty() ? "" : " | ") + name;
-  lines.push_back(label("pair | " + header, name_width + width, label_height(h)));
-  for (const auto& [order, row] : rows_->rows) {
-    cv::Mat line(h, name_width + width, CV_8UC3, cv::Scalar(255, 255, 255));
-    label(row.first, name_width, label_height(h)).copyTo(line(cv::Rect(0, (h - label_height(h)) / 2, name_width, label_height(h))));
-    row.second.copyTo(line(cv::Rect(name_width, 0, row.second.cols, h)));
-    lines.push_back(line);
-  }
-  cv::Mat sheet;
-  cv::vconcat(lines, sheet);
-  write_png_atomically(path, sheet);
+  std::vector<std::pair<std::string, cv::Mat>> rows;
+  for (const auto& [order, row] : rows_->rows) rows.push_back(row);
+  write_png_atomically(path, io::sheet_of_rows("pair | " + header, rows, static_cast<int>(row_height_)));
 }
 
 }  // namespace tesg::infer

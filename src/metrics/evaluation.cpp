@@ -15,6 +15,7 @@
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
 #include "tesg/io/json.h"
+#include "tesg/io/safe_name.h"
 #include "tesg/progress.h"
 
 namespace tesg::metrics {
@@ -24,16 +25,10 @@ using io::json_string;
 namespace {
 
 // stem -> image path for one fused folder.
-std::map<std::string, std::string> images_by_stem(const std::string& dir) {
+std::map<std::string, std::string> fused_images(const std::string& dir) {
   if (!fs::is_directory(dir)) throw DataError(dir + ": no such folder (fused images)");
-  std::map<std::string, std::string> found;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const auto path = entry.path();
-    if (entry.is_regular_file() && data::is_image_file(path.string())) {
-      found.emplace(path.stem().string(), path.string());
-    }
-  }
-  return found;
+  std::vector<std::string> ambiguous;  // the first file of a stem is scored
+  return data::images_by_stem(dir, ambiguous);
 }
 
 void summarise(MethodScores& m, size_t metric_count) {
@@ -103,6 +98,14 @@ bool EvaluationReport::complete() const {
   return true;
 }
 
+FusedFolder parse_fused_folder(const std::string& arg) {
+  const auto eq = arg.find('=');
+  if (eq != std::string::npos) return {arg.substr(0, eq), arg.substr(eq + 1)};
+  auto name = fs::path(arg).lexically_normal().filename().string();
+  if (name.empty()) name = fs::path(arg).lexically_normal().parent_path().filename().string();
+  return {name, arg};
+}
+
 EvaluationReport evaluate_folders(const std::string& data_dir,
                                   const std::vector<FusedFolder>& fused,
                                   const EvaluationOptions& options) {
@@ -114,7 +117,7 @@ EvaluationReport evaluate_folders(const std::string& data_dir,
   report.dataset_problems = pairs.problems;
   std::vector<std::map<std::string, std::string>> fused_files;
   for (const auto& f : fused) {
-    fused_files.push_back(images_by_stem(f.dir));
+    fused_files.push_back(fused_images(f.dir));
     report.methods.push_back({f.name, {}, {}, {}, {}});
   }
 
@@ -205,11 +208,7 @@ void write_reports(const EvaluationReport& r, const std::string& out_dir) {
       for (const double v : img.values) csv += "," + csv_number(v);
       csv += "\n";
     }
-    std::string file = method.name;  // "w/o MGCA" -> "w_o_MGCA": a name, never a folder
-    for (auto& c : file) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+') c = '_';
-    }
-    io::write_file_atomically(path(file + "_per_image.csv"), csv);
+    io::write_file_atomically(path(io::safe_file_name(method.name) + "_per_image.csv"), csv);
   }
   std::string summary = "method,evaluated,pairs";
   for (const auto& m : r.metrics) summary += "," + m.name + "," + m.name + "_std";

@@ -1,5 +1,6 @@
 #pragma once
 // Finding infrared/visible pairs in a dataset folder, matched by file stem.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ struct PairSet {
 /// (LLVIP `infrared/<split>/`; `split` chooses one, "" takes the only one). Images: png, jpg,
 /// jpeg, bmp, tif, tiff (any case). Throws DataError when `root` or a layout is missing.
 PairSet find_pairs(const std::string& root, const std::string& split = "");
+
+/// stem -> path of the image files directly in `dir`, by file name; a stem used by two files
+/// keeps the first and adds a line naming both to `problems`. Throws DataError when `dir` is not
+/// a folder.
+std::map<std::string, std::string> images_by_stem(const std::string& dir,
+                                                  std::vector<std::string>& problems);
 
 /// True when `path` has one of the image extensions above.
 bool is_image_file(const std::string& path);

@@ -13,6 +13,9 @@ struct FusedFolder {
   std::string dir;
 };
 
+/// A command-line `NAME=DIR`, or `DIR` named after its folder.
+FusedFolder parse_fused_folder(const std::string& arg);
+
 struct EvaluationOptions {
   std::vector<std::string> metrics = default_metric_names();
   std::string split;  ///< split sub-folder of nested dataset layouts ("" = the only one)

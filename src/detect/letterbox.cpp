@@ -1,0 +1,75 @@
+#include "tesg/detect/letterbox.h"
+
+#include <torch/torch.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include "tesg/error.h"
+
+namespace tesg::detect {
+namespace {
+
+// Python's round() of the values LetterBox rounds (never a tie there: they are x.5 +- 0.1).
+int64_t py_round(double v) { return static_cast<int64_t>(std::nearbyint(v)); }
+
+cv::Mat resized(const cv::Mat& image, int64_t w, int64_t h) {
+  if (image.cols == w && image.rows == h) return image;
+  cv::Mat out;
+  cv::resize(image, out, cv::Size(static_cast<int>(w), static_cast<int>(h)), 0, 0, cv::INTER_LINEAR);
+  return out;
+}
+
+}  // namespace
+
+Letterbox Letterbox::fit(int64_t source_w, int64_t source_h, int64_t input_w, int64_t input_h) {
+  if (source_w <= 0 || source_h <= 0 || input_w <= 0 || input_h <= 0)
+    throw Error("letterbox: empty image or detector input");
+  Letterbox g;
+  g.source_w = source_w, g.source_h = source_h, g.input_w = input_w, g.input_h = input_h;
+  // load_image(rect_mode=True): the long side to the input's long side, sides rounded up.
+  const auto side = std::max(input_w, input_h);
+  const double r = static_cast<double>(side) / static_cast<double>(std::max(source_w, source_h));
+  g.loaded_w = source_w, g.loaded_h = source_h;
+  if (r != 1.0) {
+    g.loaded_w = std::min(static_cast<int64_t>(std::ceil(source_w * r)), side);
+    g.loaded_h = std::min(static_cast<int64_t>(std::ceil(source_h * r)), side);
+  }
+  // LetterBox(scaleup=False, center=True).
+  const double r2 = std::min({static_cast<double>(input_h) / g.loaded_h,
+                              static_cast<double>(input_w) / g.loaded_w, 1.0});
+  g.resized_w = std::max<int64_t>(py_round(g.loaded_w * r2), 1);
+  g.resized_h = std::max<int64_t>(py_round(g.loaded_h * r2), 1);
+  g.left = py_round((input_w - g.resized_w) / 2.0 - 0.1);
+  g.top = py_round((input_h - g.resized_h) / 2.0 - 0.1);
+  g.gain_x = static_cast<double>(g.loaded_w) / source_w * r2;
+  g.gain_y = static_cast<double>(g.loaded_h) / source_h * r2;
+  return g;
+}
+
+Box Letterbox::to_source(const Box& b) const {
+  const auto x = [&](float v) {
+    return static_cast<float>(std::clamp((v - left) / gain_x, 0.0, static_cast<double>(source_w)));
+  };
+  const auto y = [&](float v) {
+    return static_cast<float>(std::clamp((v - top) / gain_y, 0.0, static_cast<double>(source_h)));
+  };
+  return {x(b.x1), y(b.y1), x(b.x2), y(b.y2)};
+}
+
+at::Tensor letterbox_image(const cv::Mat& bgr, const Letterbox& g) {
+  if (bgr.type() != CV_8UC3 || bgr.cols != g.source_w || bgr.rows != g.source_h)
+    throw Error("letterbox: expected an 8-bit BGR image of the letterbox's source size");
+  const auto image = resized(resized(bgr, g.loaded_w, g.loaded_h), g.resized_w, g.resized_h);
+  cv::Mat padded;
+  const auto bottom = g.input_h - g.resized_h - g.top, right = g.input_w - g.resized_w - g.left;
+  cv::copyMakeBorder(image, padded, static_cast<int>(g.top), static_cast<int>(bottom),
+                     static_cast<int>(g.left), static_cast<int>(right), cv::BORDER_CONSTANT,
+                     cv::Scalar::all(kLetterboxPadValue));
+  const auto hwc = torch::from_blob(padded.data, {padded.rows, padded.cols, 3}, torch::kUInt8);
+  return hwc.permute({2, 0, 1}).flip({0}).to(torch::kFloat32).div(255);  // BGR -> RGB, [0,1]
+}
+
+}  // namespace tesg::detect
