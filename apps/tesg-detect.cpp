@@ -12,6 +12,7 @@
 #include "tesg/detect/detector.h"
 #include "tesg/error.h"
 #include "tesg/runtime.h"
+#include "tesg/version.h"
 #include "tesg/segment/segmentation_evaluation.h"
 
 namespace {
@@ -81,6 +82,7 @@ int run_segment(const Args& a, tesg::segment::SegmentationOptions options) {
 
 int main(int argc, char** argv) {
   CLI::App app{"tesg-detect: detection mAP (any TorchScript YOLO) or segmentation mIoU of fused images"};
+  app.set_version_flag("--version", "tesg " + tesg::version());
   Args a;
   std::string detector_path;
   int64_t fallback_input = 640;

@@ -8,10 +8,12 @@
 #include "tesg/error.h"
 #include "tesg/metrics/evaluation.h"
 #include "tesg/runtime.h"
+#include "tesg/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tesg-eval: fusion metrics (EN SD SF AG MI SCD VIF Qabf Nabf SSIM PSNR MSE CC) "
                "of fused images against a dataset split"};
+  app.set_version_flag("--version", "tesg " + tesg::version());
   std::string data_dir, out_dir, metrics_list, log_level = "info";
   std::vector<std::string> fused_args;
   tesg::metrics::EvaluationOptions options;

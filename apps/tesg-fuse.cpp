@@ -13,6 +13,7 @@
 #include "tesg/infer/fusion_model.h"
 #include "tesg/infer/sig_inputs.h"
 #include "tesg/runtime.h"
+#include "tesg/version.h"
 #include "tesg/sig/sig_cache.h"
 
 namespace {
@@ -31,6 +32,7 @@ std::string sig_override(const std::string& backend) {
 
 int main(int argc, char** argv) {
   CLI::App app{"tesg-fuse: fuse infrared/visible pairs with a trained TeSG, at the input size"};
+  app.set_version_flag("--version", "tesg " + tesg::version());
   std::string checkpoint, baseline, data_dir, split, out, ir, vi, sig_cache, log_level = "info";
   std::vector<std::string> overrides, sig_backends;
   std::optional<std::string> device, precision;

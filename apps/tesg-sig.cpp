@@ -6,12 +6,14 @@
 #include "tesg/config.h"
 #include "tesg/error.h"
 #include "tesg/runtime.h"
+#include "tesg/version.h"
 #include "tesg/sig/build_cache.h"
 #include "tesg/sig/sig_cache.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tesg-sig: write the SIG cache (masks/, captions.jsonl, manifest) of a dataset "
                "folder with the backends of the config's `sig` section"};
+  app.set_version_flag("--version", "tesg " + tesg::version());
   std::string data_dir, out_dir, config_path, split, log_level = "info";
   std::vector<std::string> overrides;
   bool overwrite = false;

@@ -10,6 +10,7 @@
 #include "tesg/config.h"
 #include "tesg/error.h"
 #include "tesg/runtime.h"
+#include "tesg/version.h"
 #include "tesg/train/data_parallel.h"
 #include "tesg/train/launcher.h"
 #include "tesg/train/trainer.h"
@@ -17,6 +18,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"tesg-train: train TeSG from a YAML config (torchrun-style environment for "
                "multi-process / multi-node runs, or --nproc N local ranks)"};
+  app.set_version_flag("--version", "tesg " + tesg::version());
   std::string config_path, log_level = "info";
   std::vector<std::string> overrides;
   std::vector<std::string> resume;

@@ -72,9 +72,15 @@ function(tesg_executable name)
   # Libraries that must come before LibTorch in the executable's lookup order, kept even though
   # no symbol is referenced by name: tcmalloc, and libstdc++ itself, because the pip LibTorch
   # exports its own copies of parts of libstdc++ (std::filesystem among them) that crash when
-  # our code binds to them (std::filesystem::remove_all jumped to address 0).
+  # our code binds to them (std::filesystem::remove_all jumped to address 0). The library's link
+  # interface puts libstdc++ first for consumers too.
   target_link_libraries(${name} PRIVATE "-Wl,--push-state,--no-as-needed" ${TESG_TCMALLOC} stdc++
                         "-Wl,--pop-state")
+  # The library's objects are position-independent when it is shared: compile ours alike, so
+  # that they can share its precompiled header.
+  if(TESG_SHARED)
+    target_compile_options(${name} PRIVATE -fPIC)
+  endif()
   if(TESG_USE_PCH)
     target_precompile_headers(${name} REUSE_FROM tesg)
   endif()

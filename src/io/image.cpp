@@ -35,38 +35,57 @@ torch::Tensor to_tensor(const cv::Mat& image) {
 
 }  // namespace
 
-torch::Tensor read_image(const std::string& path) {
-  cv::Mat image = decode_image_file(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
+torch::Tensor image_from_mat(cv::Mat image, const std::string& name) {
+  // `image` shares the caller's pixels: every conversion below writes to a new buffer.
+  if (image.empty()) throw DataError(name + ": empty image");
   if (image.depth() != CV_8U && image.depth() != CV_16U) {
-    throw DataError(path + ": unsupported pixel depth (expected 8- or 16-bit integers)");
+    throw DataError(name + ": unsupported pixel depth (expected 8- or 16-bit integers)");
   }
   switch (image.channels()) {
     case 1:
       break;
-    case 4:
-      cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+    case 4: {
+      cv::Mat bgr;
+      cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+      image = bgr;
+    }
       [[fallthrough]];
-    case 3:
+    case 3: {
+      cv::Mat converted;
       if (channels_equal(image)) {
-        cv::extractChannel(image, image, 0);
+        cv::extractChannel(image, converted, 0);
       } else {
-        cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+        cv::cvtColor(image, converted, cv::COLOR_BGR2RGB);
       }
+      image = converted;
       break;
+    }
     default:
-      throw DataError(path + ": unsupported channel count " + std::to_string(image.channels()));
+      throw DataError(name + ": unsupported channel count " + std::to_string(image.channels()));
   }
   return to_tensor(image);
 }
 
+torch::Tensor visible_from_mat(const cv::Mat& image, const std::string& name) {
+  const auto t = image_from_mat(image, name);
+  return t.size(0) == 3 ? t : t.expand({3, -1, -1}).contiguous();
+}
+
+torch::Tensor infrared_from_mat(const cv::Mat& image, const std::string& name) {
+  const auto t = image_from_mat(image, name);
+  return t.size(0) == 1 ? t : nn::rgb_to_gray(t.unsqueeze(0)).squeeze(0);
+}
+
+torch::Tensor read_image(const std::string& path) {
+  return image_from_mat(decode_image_file(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION), path);
+}
+
 torch::Tensor read_visible(const std::string& path) {
-  const auto image = read_image(path);
-  return image.size(0) == 3 ? image : image.expand({3, -1, -1}).contiguous();
+  return visible_from_mat(decode_image_file(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION), path);
 }
 
 torch::Tensor read_infrared(const std::string& path) {
-  const auto image = read_image(path);
-  return image.size(0) == 1 ? image : nn::rgb_to_gray(image.unsqueeze(0)).squeeze(0);
+  return infrared_from_mat(decode_image_file(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION), path);
 }
 
 torch::Tensor to_uint8_hwc(const torch::Tensor& image) {

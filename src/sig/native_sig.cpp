@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <dlfcn.h>
+
 #include "bundled_paths.h"
 #include "tesg/error.h"
 #include "tesg/io/image.h"
@@ -15,7 +17,18 @@ namespace tesg::sig {
 namespace fs = std::filesystem;
 namespace {
 
-const std::string kThirdParty = tesg::kThirdPartyDir;
+// The tokenizer vocabularies: installed beside the library (<prefix>/share/tesg/third_party),
+// else in the source tree it was built from.
+std::string third_party_dir() {
+  Dl_info info;
+  if (::dladdr(reinterpret_cast<void*>(&third_party_dir), &info) != 0 && info.dli_fname != nullptr) {
+    const auto installed = fs::path(info.dli_fname).parent_path() / tesg::kInstalledThirdPartyFromLib;
+    if (fs::is_directory(installed)) return installed.lexically_normal().string();
+  }
+  return tesg::kThirdPartyDir;
+}
+
+const std::string kThirdParty = third_party_dir();
 
 torch::ScalarType dtype_of(const std::string& precision) {
   return precision == "fp16" ? torch::kFloat16 : precision == "bf16" ? torch::kBFloat16 : torch::kFloat32;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "tesg/error.h"
+#include "tesg/version.h"
 #include "tesg/io/atomic_file.h"
 #include "tesg/io/read_file.h"
 #include "zip_directory.h"
@@ -117,6 +118,7 @@ CheckpointInfo read_info(torch::serialize::InputArchive& archive, const std::str
   info.config_yaml = read_string(archive, "meta.config_yaml");
   info.sig_backends = read_string(archive, "meta.sig_backends");
   info.trainer_rng = read_string(archive, "meta.trainer_rng");
+  info.tesg_version = read_string(archive, "meta.tesg_version");  // absent before 0.2.0
   info.best_value = read_double(archive, "meta.best_value", info.best_value);
   info.loss_scale = read_double(archive, "meta.loss_scale", 0.0);  // absent before fp16 resumes kept it
   info.loss_scale_good_steps = std::max<int64_t>(read_int(archive, "meta.loss_scale_good_steps"), 0);
@@ -161,6 +163,7 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   archive.write("meta.config_yaml", c10::IValue(info.config_yaml));
   archive.write("meta.sig_backends", c10::IValue(info.sig_backends));
   archive.write("meta.trainer_rng", c10::IValue(info.trainer_rng));
+  archive.write("meta.tesg_version", c10::IValue(tesg::version()));
   archive.write("meta.best_value", c10::IValue(info.best_value));
   archive.write("meta.loss_scale", c10::IValue(info.loss_scale));
   archive.write("meta.loss_scale_good_steps", c10::IValue(info.loss_scale_good_steps));

@@ -2,6 +2,7 @@
 // Image files <-> float tensors in [0,1] (DESIGN.md, Tensors and conventions). Needs OpenCV
 // (built when TESG_WITH_OPENCV is ON).
 #include <ATen/core/Tensor.h>
+#include <opencv2/core/mat.hpp>
 
 #include <string>
 
@@ -17,6 +18,15 @@ torch::Tensor read_visible(const std::string& path);
 
 /// An infrared image as [1,H,W] (a colour file is reduced to BT.601 luma).
 torch::Tensor read_infrared(const std::string& path);
+
+/// A decoded image (8- or 16-bit; 1, 3 or 4 channels in OpenCV's BGR(A) order, as cv::imread
+/// with IMREAD_UNCHANGED gives it) under the rules of read_image; `name` names it in errors.
+/// The caller's pixels are left untouched.
+torch::Tensor image_from_mat(cv::Mat image, const std::string& name);
+/// ... as a visible image [3,H,W] RGB, as read_visible.
+torch::Tensor visible_from_mat(const cv::Mat& image, const std::string& name);
+/// ... as an infrared image [1,H,W], as read_infrared.
+torch::Tensor infrared_from_mat(const cv::Mat& image, const std::string& name);
 
 /// [C,H,W] or [1,C,H,W] in [0,1] (any device, float type) -> [H,W,C] uint8 on the CPU, as
 /// write_png stores it: clamped to [0,1], scaled to 0..255 and rounded.

@@ -21,6 +21,7 @@ struct CheckpointInfo {
   std::string config_yaml;       ///< the resolved config the model was built from
   std::string sig_backends;      ///< e.g. "masker=saliency captioner=none text_encoder=none"
   std::string trainer_rng;       ///< the trainer's own RNG state, as text
+  std::string tesg_version;      ///< the tesg that wrote it ("" before 0.2.0); set on save
   double best_value = -std::numeric_limits<double>::infinity();  ///< best validation so far
   double loss_scale = 0;              ///< fp16 training's dynamic loss scale (0: none)
   int64_t loss_scale_good_steps = 0;  ///< its good steps since the last change
