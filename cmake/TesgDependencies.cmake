@@ -13,6 +13,11 @@ if(NOT TESG_TORCH_LIB_DIR STREQUAL TESG_TORCH_PREFIX AND NOT TORCH_INSTALL_PREFI
   message(FATAL_ERROR "LibTorch's CMake package at ${TORCH_INSTALL_PREFIX} found another LibTorch's "
           "library ${TORCH_LIBRARY}: put ${TORCH_INSTALL_PREFIX} itself first in CMAKE_PREFIX_PATH")
 endif()
+# Installed apps and libraries find a LibTorch outside the system folders (the pip one, which
+# CMake would not add by itself when it lies inside the checkout, as .deps/ does).
+if(NOT TORCH_INSTALL_PREFIX STREQUAL "/usr")
+  list(APPEND CMAKE_INSTALL_RPATH "${TESG_TORCH_LIB_DIR}")
+endif()
 
 # The GPU build (scripts/setup.sh with TESG_TORCH=pip) insists on a LibTorch with CUDA and NCCL,
 # and its tests check that both are linked into the binaries.
