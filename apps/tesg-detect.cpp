@@ -39,8 +39,7 @@ int run_detect(const Args& a, const std::string& detector_path, tesg::detect::De
   const auto& info = detector.info();
   spdlog::info("{}: {} layout, input {}x{}, {} classes, NMS IoU {}", detector_path,
                info.layout == detect::YoloLayout::kV5 ? "YOLOv5" : "YOLOv8", info.input_w, info.input_h,
-               info.names.size(), detector_options.iou > 0 ? detector_options.iou
-                                  : info.layout == detect::YoloLayout::kV5 ? 0.6 : 0.7);
+               info.names.size(), detector.nms_iou());
   const auto classes = !a.classes.empty()       ? detect::parse_class_map(a.classes, info.names)
                        : !a.label_names.empty() ? detect::class_map_from_file(a.label_names, info.names)
                                                 : detect::identity_class_map(info.names);

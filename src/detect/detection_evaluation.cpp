@@ -103,7 +103,7 @@ struct LabelReader {
   std::vector<std::string>& problems;
   std::vector<std::string>& warnings;
 
-  // Empty optional-like: false when the label file is malformed (the image is skipped).
+  // False when the label file is malformed (the image is then skipped in every row).
   bool read(const std::string& stem, int64_t w, int64_t h, Objects& objects) {
     const auto path = (fs::path(dir) / (stem + ".txt")).string();
     objects.clear();
