@@ -10,6 +10,10 @@
 #include "tesg/detect/detection_evaluation.h"
 #include "tesg/detect/detection_pictures.h"
 #include "tesg/detect/detector.h"
+#include "tesg/cluster/batch_ranks.h"
+#include "tesg/cluster/error_file.h"
+#include "tesg/cluster/launcher.h"
+#include "tesg/cluster/rank_environment.h"
 #include "tesg/error.h"
 #include "tesg/runtime.h"
 #include "tesg/version.h"
@@ -33,7 +37,8 @@ std::vector<tesg::metrics::FusedFolder> folders(const std::vector<std::string>& 
 
 int run_detect(const Args& a, const std::string& detector_path, tesg::detect::DetectorOptions detector_options,
                int64_t fallback_input, tesg::detect::DetectionEvaluationOptions options,
-               const tesg::detect::DetectionPictureOptions& pictures, bool draw) {
+               const tesg::detect::DetectionPictureOptions& pictures, bool draw,
+               tesg::cluster::BatchRanks& ranks) {
   namespace detect = tesg::detect;
   detect::Detector detector(detector_path, detector_options, fallback_input);
   const auto& info = detector.info();
@@ -43,7 +48,8 @@ int run_detect(const Args& a, const std::string& detector_path, tesg::detect::De
   const auto classes = !a.classes.empty()       ? detect::parse_class_map(a.classes, info.names)
                        : !a.label_names.empty() ? detect::class_map_from_file(a.label_names, info.names)
                                                 : detect::identity_class_map(info.names);
-  auto report = detect::evaluate_detection(detector, classes, a.data_dir, folders(a.fused), options);
+  auto report = detect::evaluate_detection(detector, classes, a.data_dir, folders(a.fused), options, &ranks);
+  if (!ranks.lead()) return 0;  // rank 0 reports for every rank
   report.detector = detector_path;
   for (const auto& line : report.warnings) spdlog::warn("{}", line);
   for (const auto& problem : report.problems) spdlog::warn("{}", problem);
@@ -124,11 +130,20 @@ int main(int argc, char** argv) {
   s->add_option("--num-classes", seg.num_classes, "classes of the label maps (default: from --class-names)");
   s->add_option("--class-names", seg.class_names_file, "class names, one per line in id order");
   s->add_option("--ignore-index", seg.ignore_index, "label value left out of the scores");
+  int nproc = 1;
+  app.add_option("--nproc", nproc, "local ranks to start, each detecting a share of the pairs (one GPU each)")
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(a.log_level);
   try {
-    tesg::configure_threads(a.threads);
+    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
+      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
+    }
+    auto ranks = tesg::cluster::BatchRanks::from_environment();
+    det.device = ranks.device(det.device);
+    tesg::configure_threads(a.threads, tesg::cluster::rank_environment().local_world_size);
     if (a.task == "segment") {
+      if (!ranks.lead()) return 0;  // segmentation is not sharded: rank 0 scores every pair
       seg.labels_dir = opt.labels_dir, seg.sources = opt.sources, seg.split = opt.split, seg.device = det.device;
       return run_segment(a, seg);
     }
@@ -136,9 +151,8 @@ int main(int argc, char** argv) {
     if (detector_path.empty()) throw tesg::Error("--task detect needs --detector FILE");
     if (a.data_dir.empty()) throw tesg::Error("--task detect needs --data DIR");
     if (a.fused.empty() && !opt.sources) throw tesg::Error("nothing to score: give --fused NAME=DIR or --sources");
-    return run_detect(a, detector_path, det, fallback_input, opt, pictures, !no_pictures);
+    return run_detect(a, detector_path, det, fallback_input, opt, pictures, !no_pictures, ranks);
   } catch (const std::exception& e) {
-    spdlog::error("{}", tesg::one_line(e));
-    return 2;
+    return tesg::cluster::report_fatal_error(e);
   }
 }

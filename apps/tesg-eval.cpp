@@ -5,6 +5,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "tesg/cluster/batch_ranks.h"
+#include "tesg/cluster/error_file.h"
+#include "tesg/cluster/launcher.h"
+#include "tesg/cluster/rank_environment.h"
 #include "tesg/error.h"
 #include "tesg/metrics/evaluation.h"
 #include "tesg/runtime.h"
@@ -23,10 +27,18 @@ int main(int argc, char** argv) {
   app.add_option("--out", out_dir, "write per-image CSVs and summary.{md,csv,json} here");
   app.add_option("--split", options.split, "split sub-folder of nested layouts (LLVIP)");
   app.add_option("--threads", options.threads, "worker threads (default: all cores)");
+  int nproc = 1;
+  app.add_option("--nproc", nproc, "local ranks to start, each scoring a share of the pairs")
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-level", log_level, "debug | info | warn | error");
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
   try {
+    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
+      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
+    }
+    auto ranks = tesg::cluster::BatchRanks::from_environment();
+    if (options.threads == 0) options.threads = tesg::share_of_cores(tesg::cluster::rank_environment().local_world_size);
     if (!metrics_list.empty()) {
       options.metrics.clear();
       std::stringstream list(metrics_list);
@@ -35,7 +47,8 @@ int main(int argc, char** argv) {
     std::vector<tesg::metrics::FusedFolder> fused;
     for (const auto& arg : fused_args) fused.push_back(tesg::metrics::parse_fused_folder(arg));
 
-    const auto report = tesg::metrics::evaluate_folders(data_dir, fused, options);
+    const auto report = tesg::metrics::evaluate_folders(data_dir, fused, options, &ranks);
+    if (!ranks.lead()) return 0;  // rank 0 reports for every rank
     for (const auto& problem : report.dataset_problems) spdlog::warn("{}", problem);
     for (const auto& method : report.methods) {
       for (const auto& failure : method.failures) spdlog::warn("{}: {}", method.name, failure);
@@ -50,7 +63,6 @@ int main(int argc, char** argv) {
     }
     return report.complete() ? 0 : 1;
   } catch (const std::exception& e) {
-    spdlog::error("{}", tesg::one_line(e));
-    return 2;
+    return tesg::cluster::report_fatal_error(e);
   }
 }

@@ -6,6 +6,10 @@
 #include <filesystem>
 #include <optional>
 
+#include "tesg/cluster/batch_ranks.h"
+#include "tesg/cluster/error_file.h"
+#include "tesg/cluster/launcher.h"
+#include "tesg/cluster/rank_environment.h"
 #include "tesg/config.h"
 #include "tesg/error.h"
 #include "tesg/infer/baseline.h"
@@ -55,10 +59,17 @@ int main(int argc, char** argv) {
   app.add_flag("--gray", outputs.gray, "also write the luma of each fused image");
   app.add_flag("--grid", outputs.grid, "also write comparison images and a contact sheet");
   app.add_flag("--overwrite", outputs.overwrite, "replace existing outputs (default: keep them)");
+  int nproc = 1;
+  app.add_option("--nproc", nproc, "local ranks to start, each fusing a share of the pairs (one GPU each)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-level", log_level, "debug | info | warn | error");
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
   try {
+    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
+      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
+    }
+    auto ranks = tesg::cluster::BatchRanks::from_environment();
     namespace infer = tesg::infer;
     const bool single = !ir.empty() || !vi.empty();
     if (single == !data_dir.empty() || (single && (ir.empty() || vi.empty()))) {
@@ -72,9 +83,11 @@ int main(int argc, char** argv) {
     if (precision) overrides.push_back("fuse.precision=" + *precision);
     if (threads) overrides.push_back("fuse.threads=" + std::to_string(*threads));
     if (batch) overrides.push_back("fuse.batch=" + std::to_string(*batch));
-    const auto config = checkpoint.empty() ? tesg::parse_config("", "defaults", overrides)
-                                           : infer::checkpoint_config(checkpoint, overrides);
-    const int used_threads = tesg::configure_threads(static_cast<int>(config.fuse.threads));
+    auto config = checkpoint.empty() ? tesg::parse_config("", "defaults", overrides)
+                                     : infer::checkpoint_config(checkpoint, overrides);
+    config.fuse.device = ranks.device(config.fuse.device);
+    const int used_threads = tesg::configure_threads(static_cast<int>(config.fuse.threads),
+                                                     tesg::cluster::rank_environment().local_world_size);
     const infer::SigInputs sig(config.sig, sig_cache);
     std::unique_ptr<infer::FusionModel> model;
     infer::FuseFn fuse;
@@ -88,7 +101,8 @@ int main(int argc, char** argv) {
     spdlog::info("{} on {} ({} CPU threads; {}), SIG: {}", checkpoint.empty() ? baseline : checkpoint,
                  config.fuse.device, used_threads, tesg::describe(tesg::torch_build()), sig.backends());
     auto summary = single ? infer::fuse_pair_files(fuse, sig, ir, vi, out, outputs, config.fuse)
-                          : infer::fuse_folder(fuse, sig, data_dir, split, out, outputs, config.fuse);
+                          : infer::fuse_folder(fuse, sig, data_dir, split, out, outputs, config.fuse, &ranks);
+    if (!ranks.lead()) return 0;  // rank 0 reports for every rank, failures included
     summary.method = checkpoint.empty() ? baseline : checkpoint;
     summary.device = config.fuse.device;
     summary.peak_rss_mib = tesg::peak_rss_mib();
@@ -105,7 +119,6 @@ int main(int argc, char** argv) {
     }
     return summary.ok() ? 0 : 1;
   } catch (const std::exception& e) {
-    spdlog::error("{}", tesg::one_line(e));
-    return 2;
+    return tesg::cluster::report_fatal_error(e);
   }
 }

@@ -3,6 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tesg/cluster/batch_ranks.h"
+#include "tesg/cluster/error_file.h"
+#include "tesg/cluster/launcher.h"
+#include "tesg/cluster/rank_environment.h"
 #include "tesg/config.h"
 #include "tesg/error.h"
 #include "tesg/runtime.h"
@@ -23,22 +27,30 @@ int main(int argc, char** argv) {
   app.add_option("--set", overrides, "override a config key, e.g. sig.masker=file");
   app.add_option("--split", split, "split sub-folder of nested layouts (LLVIP)");
   app.add_flag("--overwrite", overwrite, "recompute masks already in the cache");
+  int nproc = 1;
+  app.add_option("--nproc", nproc, "local ranks to start, each doing a share of the pairs (one GPU each)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-level", log_level, "debug | info | warn | error");
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
   try {
-    const auto config = config_path.empty() ? tesg::parse_config("", "defaults", overrides)
-                                            : tesg::load_config(config_path, overrides);
+    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
+      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
+    }
+    auto ranks = tesg::cluster::BatchRanks::from_environment();
+    auto config = config_path.empty() ? tesg::parse_config("", "defaults", overrides)
+                                      : tesg::load_config(config_path, overrides);
+    config.sig.device = ranks.device(config.sig.device);
     spdlog::info("SIG backends: {}", tesg::sig::sig_fingerprint(config.sig));
     const auto report =
-        tesg::sig::build_sig_cache(config.sig, data_dir, split, out_dir, overwrite);
+        tesg::sig::build_sig_cache(config.sig, data_dir, split, out_dir, overwrite, &ranks);
+    if (!ranks.lead()) return 0;  // rank 0 reports for every rank, failures included
     for (const auto& problem : report.dataset_problems) spdlog::warn("{}", problem);
     for (const auto& failure : report.failures) spdlog::warn("{}", failure);
     spdlog::info("{} pairs: {} written, {} kept, {} failed in {:.1f} s -> {}", report.pairs,
                  report.written, report.kept, report.failures.size(), report.seconds, out_dir);
     return report.failures.empty() && report.dataset_problems.empty() ? 0 : 1;
   } catch (const std::exception& e) {
-    spdlog::error("{}", tesg::one_line(e));
-    return 2;
+    return tesg::cluster::report_fatal_error(e);
   }
 }

@@ -7,6 +7,9 @@
 #                   (scripts/torch-pip.lock, fetched by scripts/fetch_torch.sh), into build-cuda/
 #   TESG_FUZZ=1     the libFuzzer targets of fuzz/ instead (clang, ASan + UBSan, Debian's
 #                   LibTorch) into build-fuzz/; scripts/fuzz.sh runs them
+#   TESG_TOOLS_FOR_TESTS=1  also the tools the tests launch tesg with: torchrun, Debian's
+#                   (python3-torch) for the Debian build, the pinned pip torch's
+#                   (scripts/fetch_torchrun.sh) for the pip build (scripts/test.sh sets it)
 #   TESG_BUILD_DIR  overrides the build folder; TESG_SKIP_APT=1 skips the package step.
 # Extra arguments go to the first cmake configure.
 set -euo pipefail
@@ -25,7 +28,10 @@ build_dir=$(tesg_build_dir)
 torch_flavour=${TESG_TORCH:-debian}
 if [ "$torch_flavour" = pip ]; then
   packages+=(unzip)    # unpacks the wheels
-  python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+  /usr/bin/python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+fi
+if [ "${TESG_TOOLS_FOR_TESTS:-0}" = 1 ] && [ "$torch_flavour" = debian ]; then
+  packages+=(python3-torch)   # torchrun of Debian's PyTorch 1.13, for the cluster tests
 fi
 fuzz=${TESG_FUZZ:-0}
 [ "$fuzz" = 1 ] && packages+=(clang libclang-rt-14-dev)   # libFuzzer and the sanitizer runtimes
@@ -53,6 +59,9 @@ if [ "$torch_flavour" = pip ]; then
   # Only host code includes CUDA headers (no kernels of our own): any one architecture will do.
   configure_args+=(-DCMAKE_PREFIX_PATH="$torch_prefix" -DTORCH_CUDA_ARCH_LIST=9.0
                    -DCAFFE2_USE_CUDNN=ON -DTESG_REQUIRE_CUDA=ON)
+  if [ "${TESG_TOOLS_FOR_TESTS:-0}" = 1 ]; then
+    configure_args+=(-DTESG_TORCHRUN="$(bash scripts/fetch_torchrun.sh)")
+  fi
 fi
 
 build_target=all
@@ -66,7 +75,7 @@ fi
 
 export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_BASEDIR=$PWD   # paths relative to the checkout: another clone hits the same cache
-if [ ! -f "$build_dir/build.ninja" ]; then
+if [ ! -f "$build_dir/build.ninja" ] || [ "${TESG_TOOLS_FOR_TESTS:-0}" = 1 ]; then
   cmake -S . -B "$build_dir" "${configure_args[@]}" "$@"
 fi
 cmake --build "$build_dir" --target "$build_target"

@@ -4,7 +4,7 @@
 # Skipped tests (no GPU, no shared data) are listed at the end with their reasons.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+TESG_TOOLS_FOR_TESTS=1 bash scripts/setup.sh
 source scripts/build_dir.sh
 cd "$(tesg_build_dir)"
 status=0

@@ -249,6 +249,7 @@ const std::vector<Field<TrainConfig>>& train_fields() {
       field("device", &T::device, device_name()),
       field("amp", &T::amp, one_of({"none", "fp16", "bf16"})),
       field("activation_checkpointing", &T::activation_checkpointing),
+      field("resume", &T::resume),
   };
   return fields;
 }

@@ -21,7 +21,10 @@ FaultPlan& plan() {
     const char* env = std::getenv("TESG_FAULT");
     const std::string spec = env ? env : "";
     const auto colon = spec.rfind(':');
-    if (colon != std::string::npos) {
+    const char* only_rank = std::getenv("TESG_FAULT_RANK");
+    const char* rank = std::getenv("RANK");
+    const bool this_rank = !only_rank || std::string(only_rank) == (rank ? rank : "0");
+    if (colon != std::string::npos && this_rank) {
       plan->name = spec.substr(0, colon);
       plan->hit = std::strtol(spec.c_str() + colon + 1, nullptr, 10);
     }

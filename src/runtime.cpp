@@ -14,9 +14,13 @@
 
 namespace tesg {
 
-int configure_threads(int requested) {
+int share_of_cores(int processes) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = requested > 0 ? requested : cores;
+  return std::max(1, cores / std::max(1, processes));
+}
+
+int configure_threads(int requested, int processes) {
+  const int threads = requested > 0 ? requested : share_of_cores(processes);
   at::set_num_threads(threads);
   return at::get_num_threads();
 }

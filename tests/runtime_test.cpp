@@ -8,7 +8,7 @@
 
 #include <thread>
 
-#include "tesg/train/data_parallel.h"
+#include "tesg/cluster/data_parallel.h"
 
 namespace tesg {
 namespace {
@@ -17,15 +17,20 @@ TEST(TorchBuildTest, IsTheLibTorchThisBuildWasConfiguredWith) {
   const auto build = torch_build();
   EXPECT_EQ(build.version, TORCH_VERSION);
   EXPECT_EQ(build.cuda, TESG_EXPECT_CUDA_BUILD != 0) << describe(build);
-  EXPECT_EQ(train::DataParallel::nccl_available(), TESG_EXPECT_CUDA_BUILD != 0);
+  EXPECT_EQ(cluster::DataParallel::nccl_available(), TESG_EXPECT_CUDA_BUILD != 0);
   EXPECT_EQ(build.cuda_devices > 0, torch::cuda::is_available());
   EXPECT_NE(describe(build).find("LibTorch " + build.version), std::string::npos);
   EXPECT_NE(describe(build).find(build.cuda ? "CUDA backend" : "CPU only"), std::string::npos);
 }
 
 TEST(ThreadsTest, ConfiguresTheRequestedCountOrEveryCore) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
   EXPECT_EQ(configure_threads(1), 1);
-  EXPECT_EQ(configure_threads(0), static_cast<int>(std::thread::hardware_concurrency()));
+  EXPECT_EQ(configure_threads(0), cores);
+  EXPECT_EQ(configure_threads(0, 2), std::max(1, cores / 2));  // two ranks share the machine
+  EXPECT_EQ(configure_threads(3, 2), 3);                       // an explicit count wins
+  EXPECT_EQ(share_of_cores(4 * cores), 1);
+  configure_threads();
 }
 
 }  // namespace

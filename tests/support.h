@@ -46,6 +46,19 @@ inline std::string file_content(const std::string& path) {
   return io::read_file(path, problem).value_or("");
 }
 
+/// Every file under `a` but those named `ignored` (e.g. holding timings) is under `b` with the
+/// same bytes, and `a` holds at least one.
+inline void expect_same_files(const std::string& a, const std::string& b, const std::string& ignored = "") {
+  int files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(a)) {
+    if (!e.is_regular_file() || e.path().filename() == ignored) continue;
+    const auto relative = std::filesystem::relative(e.path(), a).string();
+    EXPECT_EQ(file_content(e.path().string()), file_content(b + "/" + relative)) << relative;
+    ++files;
+  }
+  EXPECT_GT(files, 0) << a << " is empty";
+}
+
 /// A fresh empty folder under the system temp dir, removed by the destructor.
 class TempDir {
  public:

@@ -67,6 +67,8 @@ struct TrainConfig {               // YAML section `train`
   std::string amp = "none";        // mixed precision on CUDA: none | fp16 (loss scaling) | bf16
   bool activation_checkpointing = false;  // recompute transformer activations in backward:
                                           // far less memory, ~1 more forward of compute
+  std::string resume = "auto";     // auto: continue output.dir/last.pt if this config's run left
+                                   // one (a restarted job resumes by itself) | never | a .pt path
 };
 
 struct SigConfig {                 // YAML section `sig`: how masks and text semantics are made

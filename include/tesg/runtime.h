@@ -4,9 +4,13 @@
 
 namespace tesg {
 
-/// Sets LibTorch's intra-op thread count: `requested` when > 0, else every core of the machine
+/// The machine's cores shared evenly by the `processes` running on it (ranks of one job), at
+/// least 1.
+int share_of_cores(int processes = 1);
+
+/// Sets LibTorch's intra-op thread count: `requested` when > 0, else share_of_cores(processes)
 /// (LibTorch's own default is 1 here). Returns the count in effect.
-int configure_threads(int requested = 0);
+int configure_threads(int requested = 0, int processes = 1);
 
 /// Peak resident memory of this process so far in MiB (Linux VmHWM; 0 where unknown).
 double peak_rss_mib();

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "tesg/cluster/batch_ranks.h"
 #include "tesg/data/pair_discovery.h"
 #include "tesg/detect/detector.h"
 #include "tesg/detect/yolo_labels.h"
@@ -68,13 +69,19 @@ std::vector<Decoded> decode_all(const std::vector<Job>& jobs, size_t begin, size
 }
 
 // The rows' images per pair: sources first (when asked), then each fused folder.
+// Only the pairs of `shard`.
 std::vector<Job> list_jobs(const data::PairSet& pairs, const std::vector<metrics::FusedFolder>& fused,
-                           const DetectionEvaluationOptions& options, DetectionReport& report) {
+                           const DetectionEvaluationOptions& options, const cluster::Shard& shard,
+                           DetectionReport& report) {
+  std::vector<data::ImagePair> mine;
+  for (size_t i = 0; i < pairs.pairs.size(); ++i) {
+    if (shard.owns(static_cast<int64_t>(i))) mine.push_back(pairs.pairs[i]);
+  }
   std::vector<Job> jobs;
   if (options.sources) {
     report.rows.push_back(named("infrared"));
     report.rows.push_back(named("visible"));
-    for (const auto& p : pairs.pairs) {
+    for (const auto& p : mine) {
       jobs.push_back({0, p.stem, p.ir});
       jobs.push_back({1, p.stem, p.vi});
     }
@@ -83,7 +90,7 @@ std::vector<Job> list_jobs(const data::PairSet& pairs, const std::vector<metrics
     const size_t row = report.rows.size();
     report.rows.push_back(named(f.name));
     const auto files = data::images_by_stem(f.dir, report.problems);
-    for (const auto& p : pairs.pairs) {
+    for (const auto& p : mine) {
       const auto it = files.find(p.stem);
       if (it == files.end()) {
         report.rows[row].failures.push_back(f.dir + ": no image for pair '" + p.stem + "'");
@@ -197,9 +204,68 @@ bool DetectionReport::complete() const {
   });
 }
 
+namespace {
+
+// A rank's rows (detections and labels, not yet matched) and label problems, for rank 0.
+std::string shard_json(const DetectionReport& report, size_t folder_problems) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : report.rows) {
+    nlohmann::json detections = nlohmann::json::array(), labels = nlohmann::json::array();
+    for (const auto& image : row.detections) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& d : image) list.push_back({d.box.x1, d.box.y1, d.box.x2, d.box.y2, d.score, d.cls});
+      detections.push_back(list);
+    }
+    for (const auto& image : row.labels) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& o : image) list.push_back({o.box.x1, o.box.y1, o.box.x2, o.box.y2, o.cls});
+      labels.push_back(list);
+    }
+    rows.push_back({{"stems", row.stems}, {"paths", row.paths}, {"sizes", row.sizes}, {"detections", detections},
+                    {"labels", labels}, {"failures", row.failures}});
+  }
+  const std::vector<std::string> label_problems(report.problems.begin() + static_cast<std::ptrdiff_t>(folder_problems),
+                                                report.problems.end());
+  return nlohmann::json{{"rows", rows}, {"problems", label_problems}, {"warnings", report.warnings}}.dump();
+}
+
+// Rank 0's report with the other ranks' rows and label problems added (matched here).
+void merge_shards(const std::vector<std::string>& shards, DetectionReport& report, size_t folder_problems) {
+  report.problems.resize(folder_problems);
+  report.warnings.clear();
+  for (auto& row : report.rows) row = named(row.name);
+  for (const auto& text : shards) {
+    const auto j = nlohmann::json::parse(text);
+    for (const auto& p : j.at("problems")) report.problems.push_back(p);
+    for (const auto& w : j.at("warnings")) report.warnings.push_back(w);
+    const auto& rows = j.at("rows");
+    for (size_t m = 0; m < report.rows.size(); ++m) {
+      auto& row = report.rows[m];
+      for (const auto& f : rows[m].at("failures")) row.failures.push_back(f);
+      for (size_t i = 0; i < rows[m].at("stems").size(); ++i) {
+        row.stems.push_back(rows[m]["stems"][i]);
+        row.paths.push_back(rows[m]["paths"][i]);
+        row.sizes.push_back(rows[m]["sizes"][i].get<std::array<int64_t, 2>>());
+        Detections detections;
+        for (const auto& d : rows[m]["detections"][i])
+          detections.push_back({{d[0].get<float>(), d[1].get<float>(), d[2].get<float>(), d[3].get<float>()},
+                                d[4].get<float>(), d[5].get<int>()});
+        Objects labels;
+        for (const auto& o : rows[m]["labels"][i])
+          labels.push_back({{o[0].get<float>(), o[1].get<float>(), o[2].get<float>(), o[3].get<float>()}, o[4].get<int>()});
+        row.matches.push_back(match_image(detections, labels));
+        row.detections.push_back(std::move(detections));
+        row.labels.push_back(std::move(labels));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 DetectionReport evaluate_detection(Detector& detector, const ClassMap& classes, const std::string& data_dir,
                                    const std::vector<metrics::FusedFolder>& fused,
-                                   const DetectionEvaluationOptions& options) {
+                                   const DetectionEvaluationOptions& options, cluster::BatchRanks* ranks) {
   const auto start = std::chrono::steady_clock::now();
   if (!fs::is_directory(options.labels_dir)) throw DataError(options.labels_dir + ": no such folder (labels)");
   DetectionReport report;
@@ -211,7 +277,9 @@ DetectionReport evaluate_detection(Detector& detector, const ClassMap& classes, 
   const auto pairs = data::find_pairs(data_dir, options.split);
   report.problems = pairs.problems;
   for (const auto& p : pairs.pairs) report.stems.push_back(p.stem);
-  const auto jobs = list_jobs(pairs, fused, options, report);
+  const auto shard = ranks ? ranks->shard() : cluster::Shard{};
+  const auto jobs = list_jobs(pairs, fused, options, shard, report);
+  const size_t folder_problems = report.problems.size();  // the same on every rank
   if (!options.reference.empty() &&
       std::none_of(report.rows.begin(), report.rows.end(), [&](const auto& r) { return r.name == options.reference; }))
     throw Error("--reference " + options.reference + ": no row of that name");
@@ -260,6 +328,14 @@ DetectionReport evaluate_detection(Detector& detector, const ClassMap& classes, 
     }
     progress.advance(static_cast<int64_t>(end - begin));
   }
+  if (!shard.whole()) {
+    const auto shards = ranks->gather(shard_json(report, folder_problems));
+    if (!ranks->lead()) return report;
+    merge_shards(shards, report, folder_problems);
+  }
+  // Label problems and warnings in stem order, however the pairs were shared out.
+  std::sort(report.problems.begin() + static_cast<std::ptrdiff_t>(folder_problems), report.problems.end());
+  std::sort(report.warnings.begin(), report.warnings.end());
   sort_rows(report);
   score_rows(report, options);
   report.detect_ms_per_image = detected ? 1000 * detect_seconds / detected : 0;

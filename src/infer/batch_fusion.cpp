@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -9,7 +10,10 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "bounded_queue.h"
+#include "tesg/cluster/batch_ranks.h"
 #include "tesg/error.h"
 #include "tesg/infer/comparison_grid.h"
 #include "tesg/io/atomic_file.h"
@@ -209,7 +213,7 @@ std::string sibling(const fs::path& file, const std::string& suffix) {
 
 FuseSummary fuse_folder(const FuseFn& fuse, const SigInputs& sig, const std::string& data_dir,
                         const std::string& split, const std::string& out_dir,
-                        const FuseOutputs& outputs, const FuseConfig& config) {
+                        const FuseOutputs& outputs, const FuseConfig& config, cluster::BatchRanks* ranks) {
   const auto start = Clock::now();
   const auto set = data::find_pairs(data_dir, split);
   FuseSummary summary;
@@ -221,9 +225,14 @@ FuseSummary fuse_folder(const FuseFn& fuse, const SigInputs& sig, const std::str
   if (outputs.gray) fs::create_directories(out / "gray");
   if (outputs.grid) fs::create_directories(out / "grid");
   for (const auto& dir : {out, out / "gray", out / "grid"}) io::remove_stale_temp_files(dir.string());
+  const auto shard = ranks ? ranks->shard() : cluster::Shard{};
+  if (!shard.whole()) summary.pairs = 0;  // counted per shard, added up on rank 0
   std::vector<WorkItem> items;
-  for (const auto& pair : set.pairs) {
-    WorkItem item{static_cast<int64_t>(items.size()), pair, (out / (pair.stem + ".png")).string(), "", ""};
+  for (size_t index = 0; index < set.pairs.size(); ++index) {
+    if (!shard.owns(static_cast<int64_t>(index))) continue;
+    const auto& pair = set.pairs[index];
+    if (!shard.whole()) ++summary.pairs;
+    WorkItem item{static_cast<int64_t>(index), pair, (out / (pair.stem + ".png")).string(), "", ""};
     if (fs::exists(item.out) && !outputs.overwrite) {
       ++summary.skipped;
       continue;
@@ -235,9 +244,48 @@ FuseSummary fuse_folder(const FuseFn& fuse, const SigInputs& sig, const std::str
   std::unique_ptr<ContactSheet> sheet;
   if (outputs.grid) sheet = std::make_unique<ContactSheet>(config.sheet_row_height, config.sheet_max_pairs);
   Pipeline(items, fuse, sig, config, sheet.get()).run(summary);
+  if (!shard.whole()) {
+    summary.seconds = seconds_since(start);
+    const auto rows = ranks->gather(sheet ? sheet->rows_bytes() : "");
+    const auto summaries = ranks->gather(summary_json(summary));
+    if (!ranks->lead()) return summary;
+    for (size_t r = 1; sheet && r < rows.size(); ++r) sheet->add_rows(rows[r]);
+    std::vector<FuseSummary> shards;
+    for (const auto& json : summaries) shards.push_back(summary_from_json(json));
+    summary = merge_summaries(shards);
+  }
   if (sheet && !sheet->empty()) sheet->write((out / "contact_sheet.png").string());
   summary.seconds = seconds_since(start);
   return summary;
+}
+
+FuseSummary summary_from_json(const std::string& json) {
+  const auto j = nlohmann::json::parse(json);
+  FuseSummary s;
+  s.method = j.at("method"), s.device = j.at("device"), s.output = j.at("output");
+  s.pairs = j.at("pairs"), s.fused = j.at("fused"), s.skipped = j.at("skipped");
+  s.seconds = j.at("seconds"), s.compute_seconds = j.at("compute_seconds");
+  s.megapixels = j.at("megapixels"), s.peak_rss_mib = j.at("peak_rss_mib"), s.peak_gpu_mib = j.at("peak_gpu_mib");
+  s.failures = j.at("failures").get<std::vector<std::string>>();
+  s.problems = j.at("unpaired").get<std::vector<std::string>>();
+  return s;
+}
+
+FuseSummary merge_summaries(const std::vector<FuseSummary>& shards) {
+  FuseSummary all = shards.at(0);
+  all.pairs = all.fused = all.skipped = 0;
+  all.compute_seconds = all.megapixels = 0;
+  all.failures.clear();
+  for (const auto& s : shards) {
+    all.pairs += s.pairs, all.fused += s.fused, all.skipped += s.skipped;
+    all.compute_seconds += s.compute_seconds, all.megapixels += s.megapixels;
+    all.seconds = std::max(all.seconds, s.seconds);
+    all.peak_rss_mib = std::max(all.peak_rss_mib, s.peak_rss_mib);
+    all.peak_gpu_mib = std::max(all.peak_gpu_mib, s.peak_gpu_mib);
+    all.failures.insert(all.failures.end(), s.failures.begin(), s.failures.end());
+  }
+  std::sort(all.failures.begin(), all.failures.end());  // "<stem>: ...": pair order
+  return all;
 }
 
 FuseSummary fuse_pair_files(const FuseFn& fuse, const SigInputs& sig, const std::string& ir,

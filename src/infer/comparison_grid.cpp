@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <array>
+#include <cstdio>
 #include <map>
 #include <mutex>
 
@@ -95,6 +96,40 @@ void ContactSheet::write(const std::string& path) const {
   std::vector<std::pair<std::string, cv::Mat>> rows;
   for (const auto& [order, row] : rows_->rows) rows.push_back(row);
   write_png_atomically(path, io::sheet_of_rows("pair | " + header, rows, static_cast<int>(row_height_)));
+}
+
+// Each row: "<order> <stem-length> <png-length>\n", the stem, the PNG bytes.
+std::string ContactSheet::rows_bytes() const {
+  std::lock_guard<std::mutex> lock(rows_->mutex);
+  std::string out;
+  for (const auto& [order, row] : rows_->rows) {
+    std::vector<uchar> png;
+    cv::imencode(".png", row.second, png);
+    out += std::to_string(order) + " " + std::to_string(row.first.size()) + " " + std::to_string(png.size()) + "\n";
+    out += row.first;
+    out.append(png.begin(), png.end());
+  }
+  return out;
+}
+
+void ContactSheet::add_rows(const std::string& bytes) {
+  size_t at = 0;
+  while (at < bytes.size()) {
+    const auto end = bytes.find('\n', at);
+    long long order = 0;
+    size_t stem_size = 0, png_size = 0;
+    if (end == std::string::npos ||
+        std::sscanf(bytes.c_str() + at, "%lld %zu %zu", &order, &stem_size, &png_size) != 3 ||
+        end + 1 + stem_size + png_size > bytes.size()) {
+      throw Error("contact sheet rows from another rank are malformed");
+    }
+    const auto stem = bytes.substr(end + 1, stem_size);
+    const std::vector<uchar> png(bytes.begin() + static_cast<std::ptrdiff_t>(end + 1 + stem_size),
+                                 bytes.begin() + static_cast<std::ptrdiff_t>(end + 1 + stem_size + png_size));
+    std::lock_guard<std::mutex> lock(rows_->mutex);
+    rows_->rows[order] = {stem, cv::imdecode(png, cv::IMREAD_UNCHANGED)};
+    at = end + 1 + stem_size + png_size;
+  }
 }
 
 }  // namespace tesg::infer

@@ -1,16 +1,20 @@
 #include "tesg/metrics/evaluation.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <map>
 #include <sstream>
 #include <thread>
 
+#include "tesg/cluster/batch_ranks.h"
 #include "tesg/data/pair_discovery.h"
 #include "tesg/error.h"
 #include "tesg/io/atomic_file.h"
@@ -106,9 +110,48 @@ FusedFolder parse_fused_folder(const std::string& arg) {
   return {name, arg};
 }
 
+namespace {
+
+// A rank's scores for rank 0 to merge; values as their bits (exact, NaN included).
+std::string methods_json(const std::vector<MethodScores>& methods) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& m : methods) {
+    nlohmann::json images = nlohmann::json::array();
+    for (const auto& image : m.images) {
+      std::vector<uint64_t> bits(image.values.size());
+      std::memcpy(bits.data(), image.values.data(), bits.size() * sizeof(double));
+      images.push_back({image.stem, bits});
+    }
+    j.push_back({{"name", m.name}, {"images", images}, {"failures", m.failures}});
+  }
+  return j.dump();
+}
+
+// Every rank's scores, method by method, in rank 0's method order.
+std::vector<MethodScores> merged_methods(const std::vector<std::string>& shards) {
+  std::vector<MethodScores> methods;
+  for (const auto& text : shards) {
+    const auto j = nlohmann::json::parse(text);
+    methods.resize(j.size());
+    for (size_t m = 0; m < j.size(); ++m) {
+      methods[m].name = j[m].at("name");
+      for (const auto& f : j[m].at("failures")) methods[m].failures.push_back(f);
+      for (const auto& image : j[m].at("images")) {
+        const auto bits = image.at(1).get<std::vector<uint64_t>>();
+        ImageScores scores{image.at(0), std::vector<double>(bits.size())};
+        std::memcpy(scores.values.data(), bits.data(), bits.size() * sizeof(double));
+        methods[m].images.push_back(std::move(scores));
+      }
+    }
+  }
+  return methods;
+}
+
+}  // namespace
+
 EvaluationReport evaluate_folders(const std::string& data_dir,
                                   const std::vector<FusedFolder>& fused,
-                                  const EvaluationOptions& options) {
+                                  const EvaluationOptions& options, cluster::BatchRanks* ranks) {
   const auto start = std::chrono::steady_clock::now();
   EvaluationReport report;
   report.metrics = find_metrics(options.metrics);
@@ -121,12 +164,17 @@ EvaluationReport evaluate_folders(const std::string& data_dir,
     report.methods.push_back({f.name, {}, {}, {}, {}});
   }
 
+  const auto shard = ranks ? ranks->shard() : cluster::Shard{};
+  std::vector<size_t> mine;
+  for (size_t i = 0; i < pairs.pairs.size(); ++i) {
+    if (shard.owns(static_cast<int64_t>(i))) mine.push_back(i);
+  }
   std::mutex mutex;
   std::atomic<size_t> next{0};
-  Progress progress("evaluated pairs", report.pairs);
+  Progress progress("evaluated pairs", static_cast<int64_t>(mine.size()));
   auto work = [&] {
-    for (size_t i = next++; i < pairs.pairs.size(); i = next++) {
-      const auto& pair = pairs.pairs[i];
+    for (size_t k = next++; k < mine.size(); k = next++) {
+      const auto& pair = pairs.pairs[mine[k]];
       GrayImage ir, vi;
       std::string source_error;
       try {
@@ -164,6 +212,11 @@ EvaluationReport evaluate_folders(const std::string& data_dir,
   work();
   for (auto& w : workers) w.join();
 
+  if (!shard.whole()) {
+    const auto shards = ranks->gather(methods_json(report.methods));
+    if (!ranks->lead()) return report;
+    report.methods = merged_methods(shards);
+  }
   for (auto& m : report.methods) {
     std::sort(m.failures.begin(), m.failures.end());
     summarise(m, report.metrics.size());

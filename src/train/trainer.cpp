@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tesg/cluster/data_parallel.h"
+#include "tesg/cluster/stop_signals.h"
 #include "tesg/error.h"
 #include "tesg/fault.h"
 #include "tesg/io/atomic_file.h"
@@ -19,9 +21,9 @@
 #include "tesg/sig/sig_cache.h"
 #include "tesg/train/checkpoint.h"
 #include "tesg/train/curves.h"
-#include "tesg/train/data_parallel.h"
 #include "tesg/train/lr_schedule.h"
 #include "tesg/train/mixed_precision.h"
+#include "tesg/train/run_folder.h"
 #include "tesg/train/training_set.h"
 #include "tesg/train/validation.h"
 
@@ -64,6 +66,10 @@ void drop_rows_after(const std::string& path, int64_t last_kept) {
   }
   io::write_file_atomically(path, kept);
 }
+
+// A rank's vote to stop for a signal, in the per-step sum of votes (other reasons vote 1): more
+// than the number of ranks.
+constexpr double kSignalVote = 1 << 20;
 
 void set_lr(torch::optim::AdamW& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) {
@@ -134,6 +140,8 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   const auto device = training_device(tc);
   set_deterministic(tc.deterministic);
   const auto dir = fs::path(config.output.dir);
+  // Decided before this run's config.yaml replaces the one of the run it may continue.
+  const auto resume = options.resume.empty() ? checkpoint_to_resume(config) : options.resume;
   if (lead) {
     fs::create_directories(dir);
     io::remove_stale_temp_files(dir.string());
@@ -154,17 +162,21 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   info.config_yaml = to_yaml(config);
   info.sig_backends = sig::sig_fingerprint(config.sig);
   LossScaler scaler(tc.amp == "fp16");
-  if (!options.resume.empty()) {
-    const auto resumed = load_checkpoint(options.resume, *model, &optimizer);
+  if (!resume.empty()) {
+    const auto resumed = load_checkpoint(resume, *model, &optimizer);
     move_optimizer_state(optimizer, device);
     info.step = resumed.step;
     info.best_value = resumed.best_value;
     if (resumed.loss_scale > 0) scaler.restore(resumed.loss_scale, resumed.loss_scale_good_steps);
     if (lead) {
-      spdlog::info("resumed from {} at step {}", options.resume, info.step);
+      spdlog::info("resumed from {} at step {}", resume, info.step);
       drop_rows_after((dir / "log.csv").string(), info.step);
       drop_rows_after((dir / "val.csv").string(), resumed.epoch);
     }
+  }
+  if (dp && dp->sum(static_cast<double>(info.step)) != static_cast<double>(info.step) * world) {
+    throw Error("rank " + std::to_string(rank) + ": the ranks resumed from different steps (this one " +
+                std::to_string(info.step) + " from '" + resume + "'): output.dir must be one folder all ranks see");
   }
   if (dp) dp->broadcast(model->parameters());
 
@@ -284,10 +296,23 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
                        (dir / "curves.png").string());
     }
     if (dp && epoch_done) dp->barrier();  // ranks wait for rank 0's checkpoint and validation
-    if (out_of_time || (options.stop_after_steps > 0 && run_steps >= options.stop_after_steps)) {
-      if (out_of_time && lead) spdlog::info("stopping after epoch {}: --stop-after-minutes reached", epochs_done);
+    // Any rank's reason to stop (a stop signal, --stop-after-steps) stops every rank after this
+    // step: one collective a step, so that no rank waits for one that left.
+    const int signal = cluster::stop_signal();
+    const bool steps_done = options.stop_after_steps > 0 && run_steps >= options.stop_after_steps;
+    double votes = (signal ? kSignalVote : 0.0) + (steps_done || out_of_time ? 1.0 : 0.0);
+    if (dp) votes = dp->sum(votes);
+    if (votes > 0) {
+      const bool signalled = votes >= kSignalVote;
+      if (lead) {
+        spdlog::log(signalled ? spdlog::level::warn : spdlog::level::info, "stopping at step {} ({}): saving last.pt",
+                    info.step, signal ? cluster::signal_name(signal) : signalled ? "another rank got a stop signal"
+                                       : out_of_time ? "--stop-after-minutes reached" : "--stop-after-steps reached");
+      }
       save_state();
+      if (dp) dp->barrier();  // nobody exits (and gets the others stopped) before last.pt is saved
       summary.steps = info.step;
+      summary.stopped_by_signal = signalled;
       return summary;
     }
   }

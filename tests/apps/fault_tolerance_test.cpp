@@ -136,16 +136,9 @@ class BatchJobFaultTest : public testing::Test {
     EXPECT_EQ(code, 0) << out;
     return out;
   }
-  // Every file of `a` but `ignored` (e.g. timings) is in `b` with the same bytes.
+  // Every file of `a` but `ignored` (e.g. timings) is in `b` with the same bytes, no temp file left.
   void expect_same_files(const std::string& a, const std::string& b, const std::string& ignored = "") {
-    int files = 0;
-    for (const auto& e : fs::recursive_directory_iterator(a)) {
-      if (!e.is_regular_file() || e.path().filename() == ignored) continue;
-      const auto relative = fs::relative(e.path(), a).string();
-      EXPECT_EQ(test::file_content(e.path().string()), test::file_content(b + "/" + relative)) << relative;
-      ++files;
-    }
-    EXPECT_GT(files, 0);
+    test::expect_same_files(a, b, ignored);
     EXPECT_EQ(temp_files(b), 0);
   }
   test::TempDir dir;

@@ -183,7 +183,7 @@ TEST(TrainerTest, TwoGlooRanksOfFourEqualOneRankOfEight) {
   expect_two_ranks_equal_one("threads: 1", 1e-5);
 }
 
-// A rank that stops early (here after one step) must make the others fail with a clear error,
+// A rank that dies (here SIGKILLed in its second step) must make the others fail with a clear error,
 // not wait forever in the next all-reduce.
 TEST(TrainerTest, ARankThatStopsMakesTheOthersExitWithAClearError) {
   test::TempDir dir;
@@ -198,7 +198,7 @@ TEST(TrainerTest, ARankThatStopsMakesTheOthersExitWithAClearError) {
   const std::string train = std::string(TESG_TRAIN_BIN) + " --config " + dir / "c.yaml";
   const auto start = std::chrono::steady_clock::now();
   const auto [code, out] = test::run_command(
-      env + "RANK=1 " + train + " --stop-after-steps 1 >/dev/null 2>&1 & " + env + "RANK=0 " + train, "");
+      env + "RANK=1 TESG_FAULT=train.step:2 " + train + " >/dev/null 2>&1 & " + env + "RANK=0 " + train, "");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(code, 2) << out;
   EXPECT_NE(out.find("[error] rank 0: "), std::string::npos) << out;

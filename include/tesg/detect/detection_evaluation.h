@@ -11,6 +11,10 @@
 #include "tesg/detect/detection_metrics.h"
 #include "tesg/metrics/evaluation.h"
 
+namespace tesg::cluster {
+class BatchRanks;
+}
+
 namespace tesg::detect {
 
 class Detector;
@@ -57,10 +61,13 @@ struct DetectionReport {
 /// the labels and scores each row, with bootstrap intervals. Bad items (missing image,
 /// unreadable file, malformed label file) are recorded, not thrown. Throws DataError when
 /// `data_dir` has no pairs layout or a folder is missing, Error for an unknown reference row.
+/// With `ranks` of several processes each detects its shard of the sorted pairs; rank 0 matches,
+/// scores and returns the report of all (the others their own, unscored).
 DetectionReport evaluate_detection(Detector& detector, const ClassMap& classes,
                                    const std::string& data_dir,
                                    const std::vector<metrics::FusedFolder>& fused,
-                                   const DetectionEvaluationOptions& options);
+                                   const DetectionEvaluationOptions& options,
+                                   cluster::BatchRanks* ranks = nullptr);
 
 /// The rows table (P, R, mAP@0.5, @0.75, @0.5:0.95 with intervals and differences to the
 /// reference) and the per-class table, in Markdown.

@@ -10,6 +10,10 @@
 #include "tesg/infer/fuse_fn.h"
 #include "tesg/infer/sig_inputs.h"
 
+namespace tesg::cluster {
+class BatchRanks;
+}
+
 namespace tesg::infer {
 
 struct FuseOutputs {
@@ -42,9 +46,12 @@ struct FuseSummary {
 /// Fuses every pair of `data_dir` (any dataset layout; `split` for nested ones) into
 /// `<out_dir>/<stem>.png` (+ `gray/<stem>.png`, `grid/<stem>.png`, `contact_sheet.png`).
 /// Throws DataError when the folder holds no dataset layout; per-pair problems are reported.
+/// With `ranks` of several processes each fuses its shard of the sorted pairs; rank 0 writes the
+/// contact sheet and returns the summary of all ranks (the others return their own).
 FuseSummary fuse_folder(const FuseFn& fuse, const SigInputs& sig, const std::string& data_dir,
                         const std::string& split, const std::string& out_dir,
-                        const FuseOutputs& outputs, const FuseConfig& config);
+                        const FuseOutputs& outputs, const FuseConfig& config,
+                        cluster::BatchRanks* ranks = nullptr);
 
 /// Fuses one pair into `out_file` (+ `<name>_gray.png`, `<name>_grid.png` beside it).
 FuseSummary fuse_pair_files(const FuseFn& fuse, const SigInputs& sig, const std::string& ir,
@@ -53,6 +60,11 @@ FuseSummary fuse_pair_files(const FuseFn& fuse, const SigInputs& sig, const std:
 
 /// The summary as JSON, and as the lines the app prints.
 std::string summary_json(const FuseSummary& summary);
+/// The summary of summary_json's text.
+FuseSummary summary_from_json(const std::string& json);
+/// One summary of the ranks' shards: counts and times added, wall time and memory the largest,
+/// failures in pair order, dataset problems (the same on every rank) once.
+FuseSummary merge_summaries(const std::vector<FuseSummary>& shards);
 std::vector<std::string> summary_lines(const FuseSummary& summary);
 
 /// Writes summary_json to `path` atomically.

@@ -27,6 +27,10 @@ class ContactSheet {
   bool empty() const;
   /// Writes the sheet as PNG, atomically.
   void write(const std::string& path) const;
+  /// The rows as bytes (lossless), and adding rows from such bytes: how the ranks of a sharded
+  /// job hand their rows to rank 0.
+  std::string rows_bytes() const;
+  void add_rows(const std::string& bytes);
 
  private:
   struct Rows;

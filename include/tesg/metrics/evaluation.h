@@ -5,6 +5,10 @@
 
 #include "tesg/metrics/fusion_metrics.h"
 
+namespace tesg::cluster {
+class BatchRanks;
+}
+
 namespace tesg::metrics {
 
 /// One method's fused images: one file per pair stem, any usual image extension.
@@ -46,9 +50,12 @@ struct EvaluationReport {
 /// Scores every pair of `data_dir` for every folder in `fused`, pairs in parallel. Bad items
 /// (missing fused image, size mismatch, unreadable file) are recorded per method, not thrown.
 /// Throws DataError when `data_dir` itself has no pairs layout, Error for an unknown metric.
+/// With `ranks` of several processes each scores its shard of the sorted pairs; rank 0 returns
+/// the report of all (the others their own, unsummarised).
 EvaluationReport evaluate_folders(const std::string& data_dir,
                                   const std::vector<FusedFolder>& fused,
-                                  const EvaluationOptions& options = {});
+                                  const EvaluationOptions& options = {},
+                                  cluster::BatchRanks* ranks = nullptr);
 
 /// Methods x metrics table (mean ± std), best mean per metric in bold.
 std::string summary_markdown(const EvaluationReport& report);

@@ -5,6 +5,10 @@
 
 #include "tesg/config.h"
 
+namespace tesg::cluster {
+class BatchRanks;
+}
+
 namespace tesg::sig {
 
 struct SigBuildReport {
@@ -21,8 +25,10 @@ struct SigBuildReport {
 /// Pairs already complete in the cache are kept unless `overwrite`. Bad pairs are reported, the
 /// rest is written. Throws ConfigError for a backend that cannot run as configured, DataError
 /// for an unusable folder or a stale cache.
+/// With `ranks` of several processes each does its shard of the sorted pairs; rank 0 writes the
+/// captions of all and returns the report of all ranks (the others return their own).
 SigBuildReport build_sig_cache(const SigConfig& config, const std::string& data_dir,
                                const std::string& split, const std::string& cache_dir,
-                               bool overwrite);
+                               bool overwrite, cluster::BatchRanks* ranks = nullptr);
 
 }  // namespace tesg::sig

@@ -6,12 +6,16 @@
 
 #include "tesg/config.h"
 
+namespace tesg::cluster {
+class DataParallel;
+}
+
 namespace tesg::train {
 
-class DataParallel;
+using cluster::DataParallel;
 
 struct TrainOptions {
-  std::string resume;               ///< checkpoint to continue from ("" = start fresh)
+  std::string resume;               ///< checkpoint to continue from ("" = as train.resume says)
   int64_t stop_after_steps = -1;    ///< stop after this many steps of this run, saving last.pt
   double stop_after_seconds = -1;   ///< stop at the first epoch end this long after the start,
                                     ///< validating that epoch and saving last.pt
@@ -22,6 +26,7 @@ struct TrainSummary {
   int64_t steps = 0;          ///< optimizer steps done in total (resumed ones included)
   int64_t skipped_steps = 0;  ///< steps skipped for a non-finite loss in this run
   double last_loss = 0;
+  bool stopped_by_signal = false;  ///< a stop signal (cluster/stop_signals.h) ended it, last.pt saved
 };
 
 /// Trains TeSG as `config` says, writing into config.output.dir: config.yaml (resolved),

@@ -1,9 +1,10 @@
-#include "tesg/train/data_parallel.h"
+#include "tesg/cluster/data_parallel.h"
 
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 #include <torch/version.h>
@@ -11,30 +12,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "tesg/cluster/rank_environment.h"
 #include "tesg/error.h"
 
-namespace tesg::train {
+namespace tesg::cluster {
 namespace {
 
 constexpr int64_t kBucketBytes = 25 << 20;  // as DistributedDataParallel's default bucket
-
-std::string env(const char* name, const char* fallback = nullptr) {
-  const char* value = std::getenv(name);
-  if (value && *value) return value;
-  if (fallback) return fallback;
-  throw Error(std::string("data-parallel training needs the environment variable ") + name);
-}
-
-int env_int(const char* name, const char* fallback = nullptr) {
-  const auto text = env(name, fallback);
-  try {
-    size_t used = 0;
-    const int value = std::stoi(text, &used);
-    if (used == text.size()) return value;
-  } catch (const std::exception&) {
-  }
-  throw Error(std::string(name) + "=" + text + ": expected an integer");
-}
 
 // Waits for a collective; a peer that died or stopped surfaces as one clear error, not a hang
 // (Gloo fails on a closed connection at once, on a silent peer after the group's timeout).
@@ -61,6 +45,8 @@ using GroupBase = c10d::ProcessGroup;
 
 struct DataParallel::Impl {
   c10::intrusive_ptr<GroupBase> group;
+  c10::intrusive_ptr<c10d::Store> results;  // the rendezvous store, under a prefix of ours
+  int64_t gathers = 0;
 };
 
 bool DataParallel::nccl_available() {
@@ -72,7 +58,8 @@ bool DataParallel::nccl_available() {
 }
 
 int DataParallel::local_rank_from_environment() {
-  return std::getenv("WORLD_SIZE") ? env_int("LOCAL_RANK", env("RANK", "0").c_str()) : 0;
+  const auto r = rank_environment();
+  return r.distributed() ? r.local_rank : 0;
 }
 
 DataParallel::DataParallel(std::unique_ptr<Impl> impl, int rank, int world_size)
@@ -80,22 +67,39 @@ DataParallel::DataParallel(std::unique_ptr<Impl> impl, int rank, int world_size)
 
 DataParallel::~DataParallel() = default;
 
-std::unique_ptr<DataParallel> DataParallel::from_environment(std::chrono::milliseconds timeout, bool cuda) {
-  const int world = env_int("WORLD_SIZE", "1");
-  if (world <= 1) return nullptr;
-  const int rank = env_int("RANK");
-  if (rank < 0 || rank >= world) {
-    throw Error("RANK=" + std::to_string(rank) + " is outside WORLD_SIZE=" + std::to_string(world));
-  }
-  const auto host = env("MASTER_ADDR", "127.0.0.1");
-  c10d::TCPStoreOptions store_options;
-  store_options.port = static_cast<uint16_t>(env_int("MASTER_PORT", "29500"));
-  store_options.isServer = rank == 0;
-  store_options.numWorkers = static_cast<size_t>(world);
-  store_options.timeout = timeout;
+namespace {
+
+// The store every rank meets at, as PyTorch's _create_c10d_store makes it: under torchrun's agent
+// store a client of it (the keys of each restart attempt apart, see attempt_keys), otherwise
+// hosted by rank 0.
+c10::intrusive_ptr<c10d::TCPStore> rendezvous_store(const RankEnvironment& r, std::chrono::milliseconds timeout) {
+  c10d::TCPStoreOptions options;
+  options.port = static_cast<uint16_t>(r.master_port);
+  options.isServer = !r.agent_store && r.rank == 0;
+  options.numWorkers = static_cast<size_t>(r.world_size);
+  options.timeout = timeout;
+  options.multiTenant = true;
+  return c10::make_intrusive<c10d::TCPStore>(r.master_addr, options);
+}
+
+// The agent's store outlives the workers it restarts: each attempt keeps to its own keys.
+c10::intrusive_ptr<c10d::Store> attempt_keys(const RankEnvironment& r, c10::intrusive_ptr<c10d::TCPStore> store) {
+  if (!r.agent_store) return store;
+  return c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(r.restart_count), store);
+}
+
+}  // namespace
+
+std::unique_ptr<DataParallel> DataParallel::from_environment(std::chrono::milliseconds timeout, bool cuda,
+                                                             std::chrono::milliseconds rendezvous_timeout) {
+  const auto r = rank_environment();
+  if (!r.distributed()) return nullptr;
+  const int rank = r.rank, world = r.world_size;
   auto impl = std::make_unique<Impl>();
   try {
-    auto store = c10::make_intrusive<c10d::TCPStore>(host, store_options);
+    auto tcp = rendezvous_store(r, rendezvous_timeout.count() > 0 ? rendezvous_timeout : timeout);
+    auto store = attempt_keys(r, tcp);
+    impl->results = c10::make_intrusive<c10d::PrefixStore>("tesg/results", store);
     if (cuda) {
 #ifdef USE_C10D_NCCL
       auto options = c10d::ProcessGroupNCCL::Options::create();
@@ -109,12 +113,13 @@ std::unique_ptr<DataParallel> DataParallel::from_environment(std::chrono::millis
       options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
       impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, world, options);
     }
+    tcp->setTimeout(timeout);  // met: from now on results may take as long as the work
   } catch (const std::exception& e) {
-    throw Error("rank " + std::to_string(rank) + ": rendezvous at " + host + ":" +
-                std::to_string(store_options.port) + " failed: " + one_line(e));
+    throw Error("rank " + std::to_string(rank) + ": rendezvous at " + r.master_addr + ":" +
+                std::to_string(r.master_port) + " failed: " + one_line(e));
   }
   std::unique_ptr<DataParallel> dp(new DataParallel(std::move(impl), rank, world));
-  if (cuda) dp->device_ = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(local_rank_from_environment()));
+  if (cuda) dp->device_ = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(r.local_rank));
   return dp;
 }
 
@@ -162,6 +167,24 @@ double DataParallel::sum(double value) {
   return t[0].item<double>();
 }
 
+std::vector<std::string> DataParallel::gather(const std::string& text) {
+  const auto prefix = std::to_string(impl_->gathers++) + "/";
+  if (rank_ != 0) {
+    impl_->results->set(prefix + std::to_string(rank_), std::vector<uint8_t>(text.begin(), text.end()));
+    return {};
+  }
+  std::vector<std::string> all = {text};
+  for (int r = 1; r < world_size_; ++r) {
+    try {
+      const auto bytes = impl_->results->get(prefix + std::to_string(r));
+      all.emplace_back(bytes.begin(), bytes.end());
+    } catch (const std::exception& e) {
+      throw Error("rank 0: the results of rank " + std::to_string(r) + " did not arrive (" + one_line(e) + ")");
+    }
+  }
+  return all;
+}
+
 void DataParallel::barrier() { wait_for(impl_->group->barrier(), rank_, "barrier"); }
 
-}  // namespace tesg::train
+}  // namespace tesg::cluster
