@@ -1,6 +1,8 @@
 // Times the TeSG network: no-grad forward at 640x480 (MSRS) and 1280x1024 (LLVIP), and one
 // training step (forward + backward + AdamW) at batch 8, 96x96 crops, on the CPU or a GPU, in
-// fp32 or mixed precision. Prints a Markdown table with images/s and the peak memory of each
+// fp32 or mixed precision; `train_task` adds the task loss of the frozen detector
+// loss.task_detector on loss.task_batch crops of loss.task_crop pixels, as a step of task-driven
+// training does (every step: divide the extra time by loss.task_every). Prints a Markdown table with images/s and the peak memory of each
 // workload (resident, and GPU when on CUDA), each measured in its own child process.
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
@@ -23,6 +25,10 @@
 #include "tesg/nn/transformer_block.h"
 #include "tesg/runtime.h"
 #include "tesg/train/mixed_precision.h"
+#ifdef TESG_WITH_OPENCV
+#include "tesg/detect/detector.h"
+#include "tesg/task/detection_task.h"
+#endif
 
 namespace {
 
@@ -82,7 +88,12 @@ Timing forward(tesg::nn::TeSG& model, const Target& target, int64_t h, int64_t w
   return t;
 }
 
-Timing train_step(tesg::nn::TeSG& model, const Target& target, int64_t batch, int64_t crop, int repeat) {
+// What a step adds for the task loss: the model on the task crops, the detector on them and on
+// their sources. Returns the loss to add.
+using TaskTerm = std::function<torch::Tensor(tesg::nn::TeSG&)>;
+
+Timing train_step(tesg::nn::TeSG& model, const Target& target, int64_t batch, int64_t crop, int repeat,
+                  const TaskTerm& task = {}) {
   model->to(target.device);
   const auto options = torch::TensorOptions().device(target.device);
   const auto vi = torch::rand({batch, 3, crop, crop}, options), ir = torch::rand({batch, 1, crop, crop}, options);
@@ -98,7 +109,9 @@ Timing train_step(tesg::nn::TeSG& model, const Target& target, int64_t batch, in
       tesg::train::AutocastScope autocast(amp);
       fused = model(vi, ir, mask, torch::Tensor());
     }
-    scaler.scaled(tesg::nn::fusion_loss(fused.to(torch::kFloat32), vi, ir, loss_options).total).backward();
+    auto loss = tesg::nn::fusion_loss(fused.to(torch::kFloat32), vi, ir, loss_options).total;
+    if (task) loss = loss + task(model);
+    scaler.scaled(loss).backward();
     if (scaler.unscale(model->parameters())) optimizer.step();
   });
   t.params = parameter_count(model);
@@ -140,7 +153,7 @@ int main(int argc, char** argv) {
       ->delimiter(',')->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
   app.add_option("--repeat", repeat, "timed runs per workload (after one warm-up)");
   app.add_option("--set", overrides, "config override, e.g. model.channels=24");
-  app.add_option("--workloads", workloads, "any of fwd640 fwd1280 train")->delimiter(',');
+  app.add_option("--workloads", workloads, "any of fwd640 fwd1280 train train_task")->delimiter(',');
   CLI11_PARSE(app, argc, argv);
 
   const auto config = tesg::parse_config("", "defaults", overrides);
@@ -186,6 +199,37 @@ int main(int argc, char** argv) {
           tesg::nn::set_activation_checkpointing(*model, config.train.activation_checkpointing);
           return train_step(model, target, images, 96, repeat);
         });
+      } else if (w == "train_task") {
+#ifdef TESG_WITH_OPENCV
+        const auto& lc = config.loss;
+        name = "train step B=8 96x96 + task loss " + std::to_string(lc.task_batch) + "x" +
+               std::to_string(lc.task_crop) + "px" + (config.train.activation_checkpointing ? ", activation checkpointing" : "");
+        images = 8;
+        if (lc.task <= 0 || precision != "fp32") {
+          std::cerr << "train_task needs --set loss.task=W --set loss.task_detector=FILE and --precision fp32\n";
+          return 2;
+        }
+        t = in_child([&] {
+          auto model = make_model();
+          tesg::nn::set_activation_checkpointing(*model, config.train.activation_checkpointing);
+          auto task = std::make_shared<tesg::task::DetectionTask>(
+              tesg::task::DetectionTaskOptions().detector(lc.task_detector).classes(lc.task_classes).device(device));
+          const auto options = torch::TensorOptions().device(target.device);
+          const auto vi = torch::rand({lc.task_batch, 3, lc.task_crop, lc.task_crop}, options);
+          const auto ir = torch::rand({lc.task_batch, 1, lc.task_crop, lc.task_crop}, options);
+          const auto mask = (torch::rand({lc.task_batch, 1, lc.task_crop, lc.task_crop}, options) > 0.5).to(torch::kFloat32);
+          const auto& input = task->detector().info();
+          const std::vector<tesg::detect::Letterbox> geometry(
+              static_cast<size_t>(lc.task_batch),
+              tesg::detect::Letterbox::fit_crop(lc.task_crop, lc.task_crop, 640, 480, input.input_w, input.input_h));
+          return train_step(model, target, images, 96, repeat, [=](tesg::nn::TeSG& m) {
+            return lc.task * (*task)(m(vi, ir, mask, torch::Tensor()), vi, ir, {}, geometry).total;
+          });
+        });
+#else
+        std::cerr << "train_task needs a build with OpenCV\n";
+        return 2;
+#endif
       } else {
         std::cerr << "unknown workload " << w << "\n";
         return 2;

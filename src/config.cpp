@@ -209,6 +209,17 @@ const std::vector<Field<LossConfig>>& loss_fields() {
       field("vif", &L::vif, non_negative<double>()),
       field("ssim_window", &L::ssim_window, positive<int64_t>()),
       field("ssim_sigma", &L::ssim_sigma, positive<double>()),
+      field("task", &L::task, non_negative<double>()),
+      field("task_detector", &L::task_detector),
+      field("task_classes", &L::task_classes),
+      field("task_confident", &L::task_confident, in_unit_interval()),
+      field("task_box", &L::task_box, non_negative<double>()),
+      field("task_labels", &L::task_labels),
+      field("task_label_iou", &L::task_label_iou, in_unit_interval()),
+      field("task_label_score", &L::task_label_score, in_unit_interval()),
+      field("task_crop", &L::task_crop, positive<int64_t>()),
+      field("task_batch", &L::task_batch, positive<int64_t>()),
+      field("task_every", &L::task_every, positive<int64_t>()),
   };
   return fields;
 }
@@ -322,6 +333,9 @@ void validate(const Config& c, const std::string& source) {
   if (c.model.channels % c.model.heads != 0) {
     throw ConfigError(source + ": model.heads: " + std::to_string(c.model.heads) +
                       " must divide model.channels (" + std::to_string(c.model.channels) + ")");
+  }
+  if (c.loss.task > 0 && c.loss.task_detector.empty()) {
+    throw ConfigError(source + ": loss.task: a task loss needs loss.task_detector (a TorchScript YOLO export)");
   }
   if (c.model.text_attn_dim % c.model.text_heads != 0) {
     throw ConfigError(source + ": model.text_heads: " + std::to_string(c.model.text_heads) +

@@ -79,6 +79,10 @@ TEST(ConfigTest, OutOfRangeValuesAreRejected) {
                     "model.base: expected one of none | max | edge_guided | visible");
   EXPECT_THROW_WITH(parse_config("model: {channels: 10, heads: 4}\n", "x.yaml"), ConfigError,
                     "model.heads: 4 must divide model.channels (10)");
+  EXPECT_THROW_WITH(parse_config("loss: {task: 0.5}\n", "x.yaml"), ConfigError,
+                    "x.yaml: loss.task: a task loss needs loss.task_detector");
+  EXPECT_THROW_WITH(parse_config("loss: {task_confident: 0}\n", "x.yaml"), ConfigError,
+                    "loss.task_confident: expected a number in (0, 1]");
 }
 
 TEST(ConfigTest, OverridesApplyAndAreNamedInErrors) {

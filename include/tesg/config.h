@@ -34,6 +34,19 @@ struct LossConfig {                // YAML section `loss`: L = sum of weight * t
   double vif = 0.0;                // weight of L_vif = 1 - VIF / 2 (the evaluator's metric; not in the paper)
   int64_t ssim_window = 48;        // Gaussian window size (clipped to the image size)
   double ssim_sigma = 1.5;         // Gaussian window sigma
+  // Task-driven training (tesg/task/): a frozen TorchScript detector judges fused crops.
+  double task = 0.0;               // weight of L_task (0 = off); needs task_detector
+  std::string task_detector;       // ultralytics TorchScript YOLO export (tesg-detect's --detector)
+  std::string task_classes;        // scored classes as tesg-detect's --classes ("" = all)
+  double task_confident = 0.25;    // a source score above this makes a target of the hinge
+  double task_box = 1.0;           // weight of box agreement within L_task
+  std::string task_labels;         // sub-folder of each data.train folder with YOLO labels
+                                   // (<stem>.txt; "" or absent = unlabelled objective only)
+  double task_label_iou = 0.5;     // a candidate overlapping a label box this much is matched
+  double task_label_score = 0.5;   // matched candidates must score at least this
+  int64_t task_crop = 256;         // square crops the detector sees, at its validation scale
+  int64_t task_batch = 2;          // crops per L_task evaluation (global, split over ranks)
+  int64_t task_every = 1;          // evaluate L_task every N-th step (cost control)
 };
 
 struct DataConfig {                // YAML section `data`

@@ -52,6 +52,12 @@ bool ClassMap::scores_label(int label_id) const {
   return std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return e.label_id == label_id; });
 }
 
+int ClassMap::label_index(int label_id) const {
+  for (size_t k = 0; k < entries.size(); ++k)
+    if (entries[k].label_id == label_id) return static_cast<int>(k);
+  return -1;
+}
+
 ClassMap parse_class_map(const std::string& spec, const std::vector<std::string>& detector_names) {
   ClassMap map;
   std::stringstream list(spec);

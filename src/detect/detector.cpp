@@ -104,6 +104,7 @@ Detector::Detector(const std::string& path, DetectorOptions options, int64_t fal
     for (auto p : module_->parameters())
       if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
   }
+  for (auto p : module_->parameters()) p.requires_grad_(false);  // a frozen detector
   torch::NoGradGuard no_grad;
   const auto probe = torch::zeros({1, 3, info_.input_h, info_.input_w}, torch::TensorOptions(device));
   at::Tensor raw;
@@ -134,6 +135,12 @@ at::Tensor Detector::candidates(const at::Tensor& batch) {
     throw Error(path_ + ": output " + shape_string(raw.sizes()) + " for a batch of " +
                 std::to_string(batch.size(0)));
   return yolo_candidates(raw, info_.layout);
+}
+
+std::vector<at::Tensor> Detector::parameters() const {
+  std::vector<at::Tensor> out;
+  for (const auto& p : module_->parameters()) out.push_back(p);
+  return out;
 }
 
 std::vector<Detections> Detector::detect_batch(const std::vector<cv::Mat>& images) {

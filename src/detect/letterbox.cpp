@@ -22,6 +22,15 @@ cv::Mat resized(const cv::Mat& image, int64_t w, int64_t h) {
   return out;
 }
 
+at::Tensor resized(const at::Tensor& images, int64_t w, int64_t h) {
+  if (images.size(3) == w && images.size(2) == h) return images;
+  namespace F = torch::nn::functional;
+  return F::interpolate(images, F::InterpolateFuncOptions()
+                                    .size(std::vector<int64_t>{h, w})
+                                    .mode(torch::kBilinear)
+                                    .align_corners(false));
+}
+
 }  // namespace
 
 Letterbox Letterbox::fit(int64_t source_w, int64_t source_h, int64_t input_w, int64_t input_h) {
@@ -49,6 +58,20 @@ Letterbox Letterbox::fit(int64_t source_w, int64_t source_h, int64_t input_w, in
   return g;
 }
 
+Letterbox Letterbox::fit_crop(int64_t crop_w, int64_t crop_h, int64_t frame_w, int64_t frame_h,
+                              int64_t input_w, int64_t input_h) {
+  if (crop_w <= 0 || crop_h <= 0) throw Error("letterbox: empty crop");
+  Letterbox g = fit(frame_w, frame_h, input_w, input_h);
+  g.source_w = crop_w, g.source_h = crop_h;
+  g.loaded_w = g.resized_w = std::clamp<int64_t>(py_round(crop_w * g.gain_x), 1, input_w);
+  g.loaded_h = g.resized_h = std::clamp<int64_t>(py_round(crop_h * g.gain_y), 1, input_h);
+  g.left = py_round((input_w - g.resized_w) / 2.0 - 0.1);
+  g.top = py_round((input_h - g.resized_h) / 2.0 - 0.1);
+  g.gain_x = static_cast<double>(g.resized_w) / crop_w;
+  g.gain_y = static_cast<double>(g.resized_h) / crop_h;
+  return g;
+}
+
 Box Letterbox::to_source(const Box& b) const {
   const auto x = [&](float v) {
     return static_cast<float>(std::clamp((v - left) / gain_x, 0.0, static_cast<double>(source_w)));
@@ -56,6 +79,12 @@ Box Letterbox::to_source(const Box& b) const {
   const auto y = [&](float v) {
     return static_cast<float>(std::clamp((v - top) / gain_y, 0.0, static_cast<double>(source_h)));
   };
+  return {x(b.x1), y(b.y1), x(b.x2), y(b.y2)};
+}
+
+Box Letterbox::to_input(const Box& b) const {
+  const auto x = [&](float v) { return static_cast<float>(v * gain_x + left); };
+  const auto y = [&](float v) { return static_cast<float>(v * gain_y + top); };
   return {x(b.x1), y(b.y1), x(b.x2), y(b.y2)};
 }
 
@@ -70,6 +99,14 @@ at::Tensor letterbox_image(const cv::Mat& bgr, const Letterbox& g) {
                      cv::Scalar::all(kLetterboxPadValue));
   const auto hwc = torch::from_blob(padded.data, {padded.rows, padded.cols, 3}, torch::kUInt8);
   return hwc.permute({2, 0, 1}).flip({0}).to(torch::kFloat32).div(255);  // BGR -> RGB, [0,1]
+}
+
+at::Tensor letterbox_tensor(const at::Tensor& images, const Letterbox& g) {
+  if (images.dim() != 4 || images.size(1) != 3 || images.size(3) != g.source_w || images.size(2) != g.source_h)
+    throw Error("letterbox: expected RGB images [B, 3, H, W] of the letterbox's source size");
+  const auto image = resized(resized(images, g.loaded_w, g.loaded_h), g.resized_w, g.resized_h);
+  const auto bottom = g.input_h - g.resized_h - g.top, right = g.input_w - g.resized_w - g.left;
+  return torch::constant_pad_nd(image, {g.left, right, g.top, bottom}, kLetterboxPadValue / 255.0);
 }
 
 }  // namespace tesg::detect

@@ -11,6 +11,7 @@
 
 #include "tesg/cluster/data_parallel.h"
 #include "tesg/cluster/stop_signals.h"
+#include "tesg/detect/detector.h"
 #include "tesg/error.h"
 #include "tesg/fault.h"
 #include "tesg/io/atomic_file.h"
@@ -19,6 +20,7 @@
 #include "tesg/nn/transformer_block.h"
 #include "tesg/progress.h"  // format_duration
 #include "tesg/sig/sig_cache.h"
+#include "tesg/task/detection_task.h"
 #include "tesg/train/checkpoint.h"
 #include "tesg/train/curves.h"
 #include "tesg/train/lr_schedule.h"
@@ -32,14 +34,15 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* const kLogHeader =
-    "step,epoch,lr,loss,intensity,ssim_vi,ssim_ir,color,grad,qabf,vif,images_per_s\n";
+    "step,epoch,lr,loss,intensity,ssim_vi,ssim_ir,color,grad,qabf,vif,task,images_per_s\n";
 
-// The loss terms in log.csv's column order (after `loss`), with their names.
-std::vector<std::pair<const char*, double>> loss_terms(const nn::FusionLossTerms& t) {
+// The loss terms in log.csv's column order (after `loss`), with their names; `task` is the
+// unweighted L_task of the last step that evaluated it (0 without the task loss).
+std::vector<std::pair<const char*, double>> loss_terms(const nn::FusionLossTerms& t, double task) {
   return {{"int", t.intensity.item<double>()}, {"ssim_vi", t.ssim_vi.item<double>()},
           {"ssim_ir", t.ssim_ir.item<double>()}, {"color", t.color.item<double>()},
           {"grad", t.grad.item<double>()},       {"qabf", t.qabf.item<double>()},
-          {"vif", t.vif.item<double>()}};
+          {"vif", t.vif.item<double>()},         {"task", task}};
 }
 
 void append_line(const std::string& path, const std::string& header, const std::string& line) {
@@ -82,6 +85,40 @@ struct StepResult {
   nn::FusionLossTerms terms;
   bool finite = true;
 };
+
+// The loss section's task keys as the detection task's options.
+task::DetectionTaskOptions task_options(const LossConfig& lc, const torch::Device& device) {
+  return task::DetectionTaskOptions()
+      .detector(lc.task_detector)
+      .classes(lc.task_classes)
+      .device(device.str())
+      .objective(task::DetectionObjectiveOptions()
+                     .confident(lc.task_confident)
+                     .box_weight(lc.task_box)
+                     .label_iou(lc.task_label_iou)
+                     .label_score(lc.task_label_score));
+}
+
+// L_task on this step's task batch (this rank's share): the model fuses the crops, the frozen
+// detector compares what it sees in them with what it sees in the sources.
+task::DetectionObjectiveTerms task_step(task::DetectionTask& task, nn::TeSG& model, const TrainingSet& data,
+                                        const Config& config, int64_t step, int rank, int world,
+                                        const torch::Device& device) {
+  const auto& lc = config.loss;
+  const int64_t per_rank = lc.task_batch / world;
+  const auto batch = data.task_batch(step, rank * per_rank, per_rank);
+  const auto images = batch.images.to(device);
+  torch::Tensor fused;
+  {
+    AutocastScope autocast(config.train.amp);
+    fused = model(images.vi, images.ir, images.mask, images.ft);
+  }
+  const auto& input = task.detector().info();
+  std::vector<detect::Letterbox> geometry;
+  for (const auto& [w, h] : batch.frames)
+    geometry.push_back(detect::Letterbox::fit_crop(lc.task_crop, lc.task_crop, w, h, input.input_w, input.input_h));
+  return task(fused.to(torch::kFloat32), images.vi, images.ir, batch.labels, geometry);
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start,
                      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
@@ -137,6 +174,10 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     throw ConfigError("train.batch: " + std::to_string(tc.batch) + " is not divisible by the " +
                       std::to_string(world) + " ranks");
   }
+  if (config.loss.task > 0 && config.loss.task_batch % world != 0) {
+    throw ConfigError("loss.task_batch: " + std::to_string(config.loss.task_batch) + " is not divisible by the " +
+                      std::to_string(world) + " ranks");
+  }
   const auto device = training_device(tc);
   set_deterministic(tc.deterministic);
   const auto dir = fs::path(config.output.dir);
@@ -158,6 +199,20 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   torch::optim::AdamW optimizer(model->parameters(),
                                 torch::optim::AdamWOptions(tc.lr).weight_decay(tc.weight_decay));
   const auto loss_opts = loss_options(config.loss);
+  std::unique_ptr<task::DetectionTask> task;  // the frozen detector of L_task
+  if (config.loss.task > 0) {
+    try {
+      task = std::make_unique<task::DetectionTask>(task_options(config.loss, device));
+    } catch (const Error& e) {  // the detector file or the classes: named in the message
+      throw ConfigError(std::string("loss.task: ") + e.what());
+    }
+    if (lead) {
+      spdlog::info("task loss: {} (frozen, {}x{} input), {} classes, {} crops of {} px every {} step(s), {} of {} pairs labelled",
+                   config.loss.task_detector, task->detector().info().input_w, task->detector().info().input_h,
+                   task->classes().entries.size(), config.loss.task_batch, config.loss.task_crop,
+                   config.loss.task_every, data.labelled(), data.size());
+    }
+  }
   CheckpointInfo info;
   info.config_yaml = to_yaml(config);
   info.sig_backends = sig::sig_fingerprint(config.sig);
@@ -187,6 +242,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   const auto started = std::chrono::steady_clock::now();
   auto last_log = started;
   int64_t images_since_log = 0;
+  double last_task = 0;  // unweighted L_task of the last step that evaluated it
 
   // The loss scaler's state goes into every checkpoint, so that an fp16 run resumes where it was.
   auto note_progress = [&] {
@@ -218,6 +274,11 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       fused = model(batch.vi, batch.ir, batch.mask, batch.ft);
     }
     r.terms = nn::fusion_loss(fused.to(torch::kFloat32), batch.vi, batch.ir, loss_opts);
+    if (task && info.step % config.loss.task_every == 0) {
+      const auto t = task_step(*task, model, data, config, info.step, rank, world, device);
+      r.terms.total = r.terms.total + config.loss.task * t.total;
+      last_task = t.total.item<double>();
+    }
     if (options.nan_steps.count(info.step)) r.terms.total = r.terms.total * NAN;
     r.finite = std::isfinite(r.terms.total.item<double>());
     if (dp) r.finite = dp->sum(r.finite ? 0.0 : 1.0) == 0;  // every rank skips together
@@ -253,7 +314,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
       const double rate = images_since_log / std::max(seconds, 1e-9);
       last_log = now, images_since_log = 0;
       const double eta = static_cast<double>(total - info.step) * tc.batch / std::max(rate, 1e-9);
-      const auto terms = loss_terms(r.terms);
+      const auto terms = loss_terms(r.terms, last_task);
       std::string named, columns;
       for (const auto& [name, value] : terms) {
         named += fmt::format("{}{} {:.4f}", named.empty() ? "" : " ", name, value);

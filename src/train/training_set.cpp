@@ -3,12 +3,14 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 #include <random>
 
 #include "tesg/data/augment.h"
 #include "tesg/data/fusion_sample.h"
 #include "tesg/data/pair_discovery.h"
+#include "tesg/detect/yolo_labels.h"
 #include "tesg/error.h"
 #include "tesg/sig/pair_sig.h"
 #include "tesg/sig/sig_cache.h"
@@ -27,6 +29,19 @@ std::vector<int64_t> epoch_order(int64_t n, int64_t seed, int64_t epoch) {
   std::mt19937_64 rng(static_cast<uint64_t>(seed) * 1000003u + static_cast<uint64_t>(epoch));
   std::shuffle(order.begin(), order.end(), rng);
   return order;
+}
+
+// Labels drop an object that keeps less than this share of its area inside a task crop: the
+// detector cannot be asked to find a sliver.
+constexpr double kMinVisibleLabel = 0.5;
+
+// The pair's YOLO labels in `dir`/loss.task_labels, if that folder has a file for it.
+task::ImageLabels read_task_labels(const Config& config, const std::string& dir, const std::string& stem,
+                                   int64_t w, int64_t h) {
+  if (config.loss.task <= 0 || config.loss.task_labels.empty()) return std::nullopt;
+  const auto path = std::filesystem::path(dir) / config.loss.task_labels / (stem + ".txt");
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return detect::read_yolo_labels(path.string(), w, h);
 }
 
 }  // namespace
@@ -52,8 +67,10 @@ TrainingSet::TrainingSet(const Config& config) : config_(config) {
         } else {
           compute->attach(sample);
         }
+        auto labels = read_task_labels(config, dir, pair.stem, sample.vi.size(2), sample.vi.size(1));
         images_.push_back(torch::cat({to_bytes(sample.vi), to_bytes(sample.ir), to_bytes(sample.mask)}, 0));
         texts_.push_back(sample.ft);
+        labels_.push_back(std::move(labels));
       } catch (const Error& e) {
         problems_.push_back(e.what());
       }
@@ -93,6 +110,34 @@ Batch TrainingSet::batch(int64_t epoch, int64_t index, int64_t first, int64_t co
   Batch b{torch::stack(vi), torch::stack(ir), torch::stack(mask), {}};
   if (!ft.empty()) b.ft = torch::stack(ft);
   return b;
+}
+
+int64_t TrainingSet::labelled() const {
+  return std::count_if(labels_.begin(), labels_.end(), [](const auto& l) { return l.has_value(); });
+}
+
+TaskBatch TrainingSet::task_batch(int64_t step, int64_t first, int64_t count) const {
+  TaskBatch out;
+  std::vector<torch::Tensor> vi, ir, mask, ft;
+  for (int64_t k = first; k < first + count; ++k) {
+    std::mt19937_64 rng(static_cast<uint64_t>(config_.train.seed) * 15485863u + static_cast<uint64_t>(step) * 7727u +
+                        static_cast<uint64_t>(k) + 1);
+    const auto pair = std::uniform_int_distribution<int64_t>(0, size() - 1)(rng);
+    const auto& bytes = images_[static_cast<size_t>(pair)];
+    const auto h = bytes.size(1), w = bytes.size(2);
+    const auto placement = data::draw_placement(h, w, config_.loss.task_crop, config_.data.hflip, config_.data.vflip, rng);
+    const auto s = data::place({"", bytes.narrow(0, 0, 3), bytes.narrow(0, 3, 1), bytes.narrow(0, 4, 1), {}}, placement);
+    vi.push_back(s.vi.to(torch::kFloat32).div(255));
+    ir.push_back(s.ir.to(torch::kFloat32).div(255));
+    mask.push_back(s.mask.to(torch::kFloat32).div(255));
+    if (texts_[static_cast<size_t>(pair)].defined()) ft.push_back(texts_[static_cast<size_t>(pair)]);
+    const auto& labels = labels_[static_cast<size_t>(pair)];
+    out.labels.push_back(labels ? task::ImageLabels(data::place(*labels, placement, kMinVisibleLabel)) : std::nullopt);
+    out.frames.emplace_back(w, h);
+  }
+  out.images = {torch::stack(vi), torch::stack(ir), torch::stack(mask), {}};
+  if (!ft.empty()) out.images.ft = torch::stack(ft);
+  return out;
 }
 
 }  // namespace tesg::train

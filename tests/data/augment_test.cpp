@@ -63,5 +63,40 @@ TEST(AugmentTest, FlipsAreJointAndBothHappen) {
   EXPECT_TRUE(torch::equal(random_flip(sample, false, false, rng).ir, sample.ir));
 }
 
+TEST(AugmentTest, PlacementMakesTheSameDrawsAsCropThenFlip) {
+  const auto sample = position_sample(20, 30);
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    std::mt19937_64 a(seed), b(seed);
+    const auto expected = random_flip(random_crop(sample, 8, a), true, true, a);
+    const auto placement = draw_placement(20, 30, 8, true, true, b);
+    EXPECT_TRUE(torch::equal(place(sample, placement).vi, expected.vi)) << seed;
+    EXPECT_EQ(a(), b()) << "the generators are left in the same state";
+  }
+}
+
+TEST(AugmentTest, LabelBoxesFollowCropAndFlips) {
+  const detect::Objects objects = {{{10, 4, 14, 12}, 1},   // inside the crop
+                                   {{0, 0, 11, 5}, 2},     // 1 of 11 columns inside: dropped
+                                   {{16, 4, 24, 10}, 0}}; // half inside: kept, clipped
+  Placement p;
+  p.top = 2, p.left = 10, p.size = 10;
+  auto placed = place(objects, p, 0.5);
+  ASSERT_EQ(placed.size(), 2u);
+  EXPECT_EQ(placed[0].cls, 1);
+  EXPECT_FLOAT_EQ(placed[0].box.x1, 0);
+  EXPECT_FLOAT_EQ(placed[0].box.y2, 10);
+  EXPECT_FLOAT_EQ(placed[1].box.x1, 6);
+  EXPECT_FLOAT_EQ(placed[1].box.x2, 10);  // clipped at the crop's right edge
+  p.hflip = p.vflip = true;
+  placed = place(objects, p, 0.5);
+  EXPECT_FLOAT_EQ(placed[0].box.x1, 6);   // 10 - 4
+  EXPECT_FLOAT_EQ(placed[0].box.x2, 10);  // 10 - 0
+  EXPECT_FLOAT_EQ(placed[0].box.y1, 0);   // 10 - 10
+  EXPECT_FLOAT_EQ(placed[0].box.y2, 8);   // 10 - 2
+  // The pixels move the same way: the object's corner pixel lands where its box says.
+  const auto image = place(position_sample(20, 30), p);
+  EXPECT_EQ(image.ir[0][9][9].item<float>(), 2 * 30 + 10 + 1);  // frame (row 2, col 10)
+}
+
 }  // namespace
 }  // namespace tesg::data

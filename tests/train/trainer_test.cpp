@@ -221,6 +221,10 @@ TEST(TrainerTest, CliRefusesBadConfigAndCorruptCheckpoint) {
       run_train("--config " + dir / "ok.yaml" + " --resume " + dir / "junk.pt");
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("junk.pt: not a readable checkpoint"), std::string::npos) << out;
+  std::tie(code, out) = run_train("--config " + dir / "ok.yaml" + " --set output.dir=" + dir / "task" +
+                                  " --set loss.task=1 --set loss.task_detector=" + dir / "junk.pt");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("loss.task: " + dir / "junk.pt" + ": not a TorchScript model"), std::string::npos) << out;
 }
 
 // The loss of the first logged step (log.csv: step,epoch,lr,loss,...).
@@ -231,6 +235,49 @@ double first_logged_loss(const std::string& log_csv) {
   std::getline(in, row);
   for (int comma = 0; comma < 3; ++comma) row = row.substr(row.find(',') + 1);
   return std::stod(row);
+}
+
+// log.csv's `task` column (unweighted L_task) of the first logged step.
+double first_logged_task_loss(const std::string& log_csv) {
+  std::ifstream in(log_csv);
+  std::string header, row;
+  std::getline(in, header);
+  std::getline(in, row);
+  EXPECT_EQ(header.substr(header.rfind(",task,")), ",task,images_per_s");
+  const auto end = row.rfind(','), start = row.rfind(',', end - 1);
+  return std::stod(row.substr(start + 1, end - start - 1));
+}
+
+// Task-driven training: the tiny pairs' bright squares labelled as people (MSRS-style
+// det/fusion label files), the COCO YOLOv5n frozen in the loop. The task loss changes what one
+// step learns, and a labelled pair is counted as one.
+TEST(TrainerTest, TaskLossFromAFrozenDetectorTrainsTheFusion) {
+  TESG_REQUIRE_SHARED_DATA();
+  test::TempDir dir;
+  test::write_tiny_pairs(dir / "data", 4);
+  fs::create_directories(dir / "data/det/fusion");
+  for (int i = 0; i < 4; ++i) {  // the square: rows 5 + i .. 15 + i, columns 8 .. 18 of 40 x 40
+    std::ofstream(dir / ("data/det/fusion/p" + std::to_string(i) + ".txt"))
+        << "0 0.325 " << (10.0 + i) / 40 << " 0.25 0.25\n";
+  }
+  auto plain = tiny_config(dir / "data", dir / "plain");
+  plain.train.epochs = 1;
+  auto with_task = plain;
+  with_task.output.dir = dir / "task";
+  with_task.loss.task = 1.0;
+  with_task.loss.task_detector = test::shared_dir() + "/models/yolov5n_coco.torchscript";
+  with_task.loss.task_classes = "person=0";
+  with_task.loss.task_labels = "det/fusion";
+  with_task.loss.task_crop = 40;
+  with_task.loss.task_batch = 2;
+  EXPECT_EQ(train(plain, {}).steps, 1);
+  EXPECT_EQ(train(with_task, {}).steps, 1);
+  EXPECT_GT(first_logged_task_loss(dir / "task/log.csv"), 0.1);  // label_score 0.5, nothing found
+  EXPECT_EQ(first_logged_task_loss(dir / "plain/log.csv"), 0.0);
+  const auto a = test::tiny_weights(dir / "plain/model.pt"), b = test::tiny_weights(dir / "task/model.pt");
+  double moved = 0;
+  for (size_t i = 0; i < a.size(); ++i) moved += (a[i] - b[i]).abs().sum().item<double>();
+  EXPECT_GT(moved, 0.0);
 }
 
 // Training on a GPU. fp32: the same data and initial weights as on the CPU, so the first loss

@@ -20,6 +20,8 @@ struct ClassMap {
   int label_of(int64_t detector_id) const;
   std::string name_of_label(int label_id) const;
   bool scores_label(int label_id) const;
+  /// The position of a label id among the entries; -1 when it is not scored.
+  int label_index(int label_id) const;
 };
 
 /// `person=0,bicycle=1,car=2`: detector class (by name, or by id) = label id. Throws tesg::Error

@@ -68,8 +68,14 @@ class Detector {
   std::vector<Detections> detect(const std::vector<cv::Mat>& bgr_images);
 
   /// The raw forward pass on a letterboxed batch [B, 3, H, W] in [0,1] as candidates
-  /// [B, N, 4 + C] (float, on the detector's device).
+  /// [B, N, 4 + C] (float, on the detector's device). Differentiable in `batch`: the detector's
+  /// own weights are frozen (they never require gradients), so a loss on the candidates trains
+  /// only what made the batch.
   at::Tensor candidates(const at::Tensor& batch);
+  /// The frozen weights (for tests and memory accounting).
+  std::vector<at::Tensor> parameters() const;
+  /// The device the detector runs on.
+  c10::Device device() const { return device_; }
 
  private:
   std::vector<Detections> detect_batch(const std::vector<cv::Mat>& images);

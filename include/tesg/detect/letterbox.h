@@ -26,12 +26,24 @@ struct Letterbox {
 
   /// Ultralytics' `load_image` (long side to the input, sides rounded up) then `LetterBox`.
   static Letterbox fit(int64_t source_w, int64_t source_h, int64_t input_w, int64_t input_h);
+  /// A crop of a `frame_w` x `frame_h` frame at the scale `fit` gives the whole frame (at most
+  /// the input), centred and padded: the detector sees the crop's objects at the size it sees them
+  /// when it scores the frame.
+  static Letterbox fit_crop(int64_t crop_w, int64_t crop_h, int64_t frame_w, int64_t frame_h, int64_t input_w,
+                            int64_t input_h);
   /// A box of the detector input in image pixels, clipped to the image (`scale_boxes`).
   Box to_source(const Box& input_box) const;
+  /// A box of the image in pixels of the detector input (the inverse of to_source, unclipped).
+  Box to_input(const Box& source_box) const;
 };
 
 /// An 8-bit BGR image (any size; gray images given as 3 equal channels) letterboxed into
 /// [3, input_h, input_w] float RGB in [0, 1].
 at::Tensor letterbox_image(const cv::Mat& bgr, const Letterbox& geometry);
+
+/// The same letterbox on a batch of float RGB images [B, 3, source_h, source_w] in [0, 1], as
+/// differentiable tensor operations (bilinear resizes without antialiasing, as cv::resize's
+/// INTER_LINEAR; constant padding): [B, 3, input_h, input_w], gradients flow back to `images`.
+at::Tensor letterbox_tensor(const at::Tensor& images, const Letterbox& geometry);
 
 }  // namespace tesg::detect

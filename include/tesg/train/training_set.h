@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tesg/config.h"
+#include "tesg/task/detection_objective.h"
 
 namespace tesg::train {
 
@@ -14,6 +15,14 @@ struct Batch {
   torch::Tensor vi, ir, mask;  ///< [B,3,h,w], [B,1,h,w], [B,1,h,w] float
   torch::Tensor ft;            ///< [B,L,D] or undefined (the model's null text)
   Batch to(const torch::Device& device) const;
+};
+
+/// What the task loss sees: larger crops, their labels (label pixels of the crop) and the size
+/// of the frame each came from (the scale the detector sees the frame at).
+struct TaskBatch {
+  Batch images;
+  std::vector<task::ImageLabels> labels;
+  std::vector<std::pair<int64_t, int64_t>> frames;  ///< width, height
 };
 
 class TrainingSet {
@@ -31,11 +40,18 @@ class TrainingSet {
   Batch batch(int64_t epoch, int64_t index, int64_t first, int64_t count) const;
   /// Optimizer steps per epoch: full global batches only.
   int64_t steps_per_epoch() const;
+  /// Items [first, first + count) of the task-loss batch of `step`: loss.task_crop crops of
+  /// pairs drawn at random (seeded by seed, step and item), flipped as data.hflip / vflip say,
+  /// with their labels where loss.task_labels has a file for the pair.
+  TaskBatch task_batch(int64_t step, int64_t first, int64_t count) const;
+  /// Pairs with a label file in loss.task_labels.
+  int64_t labelled() const;
 
  private:
   Config config_;
   std::vector<torch::Tensor> images_;  ///< per pair [5,H,W] uint8: vi RGB, ir, mask (0/255)
   std::vector<torch::Tensor> texts_;   ///< per pair [L,D] or undefined
+  std::vector<task::ImageLabels> labels_;  ///< per pair, in frame pixels (loss.task_labels)
   std::vector<std::string> problems_;
 };
 
