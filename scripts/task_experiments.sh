@@ -4,11 +4,12 @@
 # (edge_guided continues the bundled model's last.pt; max and none start from scratch), trained on
 # MSRS train + RoadScene train only, two runs at a time on one thread each. Every candidate's final
 # weights (no selection on any test pair) are scored on MSRS test with tesg-detect (COCO YOLOv5n,
-# bootstrap intervals against max fusion) and tesg-eval (five metrics + Nabf, SSIM).
-# Usage: scripts/task_experiments.sh [MINUTES] [OUTPUT_DIR]   (default 8, runs/task_experiments)
+# bootstrap intervals against max fusion, and each task run paired against its base's run without
+# the task loss) and tesg-eval (five metrics + Nabf, SSIM). About 3.5 x MINUTES + 10 minutes.
+# Usage: scripts/task_experiments.sh [MINUTES] [OUTPUT_DIR]   (default 20, runs/task_experiments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MINUTES="${1:-8}"
+MINUTES="${1:-20}"
 OUT="${2:-runs/task_experiments}"
 DETECTOR="${TESG_DETECTOR:-../shared/models/yolov5n_coco.torchscript}"
 TEST=../shared/data/MSRS/test
@@ -44,6 +45,12 @@ done
 "$BIN/tesg-detect" --detector "$DETECTOR" --data "$TEST" --labels "$TEST/det/fusion" \
   --classes person=0,bicycle=1,car=2 --fused "max=$OUT/fused/max_fusion" "${fused[@]}" --reference max \
   --out "$OUT/detect" --log-level warn
+for base in edge_guided max none; do
+  "$BIN/tesg-detect" --detector "$DETECTOR" --data "$TEST" --labels "$TEST/det/fusion" \
+    --classes person=0,bicycle=1,car=2 --fused "${base}_image=$OUT/fused/${base}_image" \
+    --fused "${base}_task=$OUT/fused/${base}_task" --reference "${base}_image" --out "$OUT/detect_pair_$base" \
+    --log-level warn
+done
 "$BIN/tesg-eval" --data "$TEST" --fused "max=$OUT/fused/max_fusion" "${fused[@]}" \
   --metrics EN,SD,SCD,VIF,Qabf,Nabf,SSIM --out "$OUT/eval" --log-level warn
-cat "$OUT/detect/summary.md" "$OUT/eval/summary.md" 2>/dev/null || true
+cat "$OUT/detect/summary.md" "$OUT"/detect_pair_*/summary.md "$OUT/eval/summary.md"
