@@ -26,6 +26,13 @@ std::pair<int64_t, int64_t> draw_corner(int64_t h, int64_t w, int64_t size, std:
   return {top, left_dist(rng)};
 }
 
+// The flips drawn as random_flip draws them: a coin for each enabled direction.
+std::pair<bool, bool> draw_flips(bool horizontal, bool vertical, std::mt19937_64& rng) {
+  std::bernoulli_distribution coin(0.5);
+  const bool h = horizontal && coin(rng);
+  return {h, vertical && coin(rng)};
+}
+
 FusionSample cropped(const FusionSample& sample, int64_t top, int64_t left, int64_t size) {
   const auto h = sample.vi.size(1), w = sample.vi.size(2);
   const auto pad_h = std::max<int64_t>(0, size - h), pad_w = std::max<int64_t>(0, size - w);
@@ -53,9 +60,7 @@ FusionSample random_crop(const FusionSample& sample, int64_t size, std::mt19937_
 
 FusionSample random_flip(const FusionSample& sample, bool horizontal, bool vertical,
                          std::mt19937_64& rng) {
-  std::bernoulli_distribution coin(0.5);
-  const bool h = horizontal && coin(rng);
-  const bool v = vertical && coin(rng);
+  const auto [h, v] = draw_flips(horizontal, vertical, rng);
   return flipped(sample, h, v);
 }
 
@@ -63,9 +68,7 @@ Placement draw_placement(int64_t h, int64_t w, int64_t size, bool horizontal, bo
   Placement p;
   std::tie(p.top, p.left) = draw_corner(h, w, size, rng);
   p.size = size;
-  std::bernoulli_distribution coin(0.5);
-  p.hflip = horizontal && coin(rng);
-  p.vflip = vertical && coin(rng);
+  std::tie(p.hflip, p.vflip) = draw_flips(horizontal, vertical, rng);
   return p;
 }
 

@@ -31,6 +31,27 @@ std::vector<int64_t> epoch_order(int64_t n, int64_t seed, int64_t epoch) {
   return order;
 }
 
+// Pair `k` of the set as 8-bit tensors (views of its bytes) with its text semantics.
+data::FusionSample stored_pair(const std::vector<torch::Tensor>& images, const std::vector<torch::Tensor>& texts,
+                               int64_t k) {
+  const auto& bytes = images[static_cast<size_t>(k)];
+  return {"", bytes.narrow(0, 0, 3), bytes.narrow(0, 3, 1), bytes.narrow(0, 4, 1), texts[static_cast<size_t>(k)]};
+}
+
+// Augmented 8-bit samples as a float batch in [0, 1] (text semantics stacked when they have any).
+Batch stacked(const std::vector<data::FusionSample>& samples) {
+  std::vector<torch::Tensor> vi, ir, mask, ft;
+  for (const auto& s : samples) {
+    vi.push_back(s.vi.to(torch::kFloat32).div(255));
+    ir.push_back(s.ir.to(torch::kFloat32).div(255));
+    mask.push_back(s.mask.to(torch::kFloat32).div(255));
+    if (s.ft.defined()) ft.push_back(s.ft);
+  }
+  Batch b{torch::stack(vi), torch::stack(ir), torch::stack(mask), {}};
+  if (!ft.empty()) b.ft = torch::stack(ft);
+  return b;
+}
+
 // Labels drop an object that keeps less than this share of its area inside a task crop: the
 // detector cannot be asked to find a sliver.
 constexpr double kMinVisibleLabel = 0.5;
@@ -92,24 +113,16 @@ int64_t TrainingSet::steps_per_epoch() const { return size() / config_.train.bat
 
 Batch TrainingSet::batch(int64_t epoch, int64_t index, int64_t first, int64_t count) const {
   const auto order = epoch_order(size(), config_.train.seed, epoch);
-  std::vector<torch::Tensor> vi, ir, mask, ft;
+  std::vector<data::FusionSample> samples;
   for (int64_t k = first; k < first + count; ++k) {
     const int64_t position = index * config_.train.batch + k;
     std::mt19937_64 rng(static_cast<uint64_t>(config_.train.seed) * 7919u +
                         static_cast<uint64_t>(epoch) * 104729u + static_cast<uint64_t>(position));
-    const auto& bytes = images_[static_cast<size_t>(order[static_cast<size_t>(position)])];
-    data::FusionSample s{"", bytes.narrow(0, 0, 3), bytes.narrow(0, 3, 1), bytes.narrow(0, 4, 1), {}};
-    s = data::random_flip(data::random_crop(s, config_.data.crop, rng), config_.data.hflip,
-                          config_.data.vflip, rng);
-    vi.push_back(s.vi.to(torch::kFloat32).div(255));
-    ir.push_back(s.ir.to(torch::kFloat32).div(255));
-    mask.push_back(s.mask.to(torch::kFloat32).div(255));
-    const auto& text = texts_[static_cast<size_t>(order[static_cast<size_t>(position)])];
-    if (text.defined()) ft.push_back(text);
+    const auto s = stored_pair(images_, texts_, order[static_cast<size_t>(position)]);
+    samples.push_back(data::random_flip(data::random_crop(s, config_.data.crop, rng), config_.data.hflip,
+                                        config_.data.vflip, rng));
   }
-  Batch b{torch::stack(vi), torch::stack(ir), torch::stack(mask), {}};
-  if (!ft.empty()) b.ft = torch::stack(ft);
-  return b;
+  return stacked(samples);
 }
 
 int64_t TrainingSet::labelled() const {
@@ -118,25 +131,20 @@ int64_t TrainingSet::labelled() const {
 
 TaskBatch TrainingSet::task_batch(int64_t step, int64_t first, int64_t count) const {
   TaskBatch out;
-  std::vector<torch::Tensor> vi, ir, mask, ft;
+  std::vector<data::FusionSample> samples;
   for (int64_t k = first; k < first + count; ++k) {
     std::mt19937_64 rng(static_cast<uint64_t>(config_.train.seed) * 15485863u + static_cast<uint64_t>(step) * 7727u +
                         static_cast<uint64_t>(k) + 1);
     const auto pair = std::uniform_int_distribution<int64_t>(0, size() - 1)(rng);
-    const auto& bytes = images_[static_cast<size_t>(pair)];
-    const auto h = bytes.size(1), w = bytes.size(2);
+    const auto s = stored_pair(images_, texts_, pair);
+    const auto h = s.vi.size(1), w = s.vi.size(2);
     const auto placement = data::draw_placement(h, w, config_.loss.task_crop, config_.data.hflip, config_.data.vflip, rng);
-    const auto s = data::place({"", bytes.narrow(0, 0, 3), bytes.narrow(0, 3, 1), bytes.narrow(0, 4, 1), {}}, placement);
-    vi.push_back(s.vi.to(torch::kFloat32).div(255));
-    ir.push_back(s.ir.to(torch::kFloat32).div(255));
-    mask.push_back(s.mask.to(torch::kFloat32).div(255));
-    if (texts_[static_cast<size_t>(pair)].defined()) ft.push_back(texts_[static_cast<size_t>(pair)]);
+    samples.push_back(data::place(s, placement));
     const auto& labels = labels_[static_cast<size_t>(pair)];
     out.labels.push_back(labels ? task::ImageLabels(data::place(*labels, placement, kMinVisibleLabel)) : std::nullopt);
     out.frames.emplace_back(w, h);
   }
-  out.images = {torch::stack(vi), torch::stack(ir), torch::stack(mask), {}};
-  if (!ft.empty()) out.images.ft = torch::stack(ft);
+  out.images = stacked(samples);
   return out;
 }
 
