@@ -13,6 +13,24 @@
 #include "tesg/metrics/evaluation.h"
 #include "tesg/runtime.h"
 #include "tesg/version.h"
+#include "tesg/video/video_evaluation.h"
+
+namespace {
+
+// tesg-eval --videos: metrics on sampled frames per clip and overall, and the temporal measure.
+int evaluate_videos(const std::string& data_dir, const std::vector<tesg::metrics::FusedFolder>& fused,
+                    const tesg::video::VideoEvaluationOptions& options, const std::string& out_dir) {
+  const auto report = tesg::video::evaluate_videos(data_dir, fused, options);
+  for (const auto& problem : report.problems) spdlog::warn("{}", problem);
+  std::cout << '\n' << tesg::video::video_summary_markdown(report) << std::endl;
+  if (!out_dir.empty()) {
+    tesg::video::write_video_reports(report, out_dir);
+    spdlog::info("reports written to {}", out_dir);
+  }
+  return report.complete() ? 0 : 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"tesg-eval: fusion metrics (EN SD SF AG MI SCD VIF Qabf Nabf SSIM PSNR MSE CC) "
@@ -27,6 +45,13 @@ int main(int argc, char** argv) {
   app.add_option("--out", out_dir, "write per-image CSVs and summary.{md,csv,json} here");
   app.add_option("--split", options.split, "split sub-folder of nested layouts (LLVIP)");
   app.add_option("--threads", options.threads, "worker threads (default: all cores)");
+  bool videos = false;
+  tesg::video::VideoEvaluationOptions video_options;
+  app.add_flag("--videos", videos, "--data holds clip pairs (videos or frame folders), --fused folders fused videos");
+  app.add_option("--every", video_options.every, "--videos: metrics on every k-th frame (temporal: every frame)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-frames", video_options.max_frames, "--videos: score the first N frames of each clip")
+      ->check(CLI::PositiveNumber);
   int nproc = 1;
   app.add_option("--nproc", nproc, "local ranks to start, each scoring a share of the pairs")
       ->check(CLI::PositiveNumber);
@@ -46,6 +71,11 @@ int main(int argc, char** argv) {
     }
     std::vector<tesg::metrics::FusedFolder> fused;
     for (const auto& arg : fused_args) fused.push_back(tesg::metrics::parse_fused_folder(arg));
+    if (videos) {
+      video_options.metrics = options.metrics;
+      video_options.threads = options.threads;
+      return evaluate_videos(data_dir, fused, video_options, out_dir);
+    }
 
     const auto report = tesg::metrics::evaluate_folders(data_dir, fused, options, &ranks);
     if (!ranks.lead()) return 0;  // rank 0 reports for every rank

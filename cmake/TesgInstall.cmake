@@ -11,7 +11,7 @@ install(TARGETS tesg EXPORT tesgTargets
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY include/tesg DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(TESG_WITH_OPENCV)
-  install(TARGETS tesg-fuse tesg-eval tesg-sig tesg-train tesg-detect RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS tesg-fuse tesg-video tesg-eval tesg-sig tesg-train tesg-detect RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 install(EXPORT tesgTargets NAMESPACE tesg:: DESTINATION ${TESG_CMAKE_DIR})
 
@@ -47,6 +47,7 @@ install(DIRECTORY configs/ DESTINATION ${TESG_SHARE_DIR}/configs)
 install(DIRECTORY third_party/ DESTINATION ${TESG_SHARE_DIR}/third_party)
 install(FILES data/samples/README.md DESTINATION ${TESG_SHARE_DIR}/samples)
 install(DIRECTORY data/samples/ir data/samples/vi DESTINATION ${TESG_SHARE_DIR}/samples)
+install(DIRECTORY data/video_samples/ DESTINATION ${TESG_SHARE_DIR}/video_samples)
 
 # The Debian package (Debian's LibTorch build): runtime dependencies from dpkg-shlibdeps, and the
 # development packages the installed headers and CMake package need.

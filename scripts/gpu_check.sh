@@ -2,7 +2,8 @@
 # Verifies tesg on a GPU machine in one command, in about 9 minutes, writing every number and log
 # under $OUT (default runs/gpu_check): the machine, the build (LibTorch 2.x with CUDA, cuDNN,
 # NCCL), the CUDA tests, the network benchmark (fusion at 640x480 and 1280x1024, a training step
-# at B=8 96x96; fp32 and bf16; images/s, peak GPU memory), then, where the apps are there, a
+# at B=8 96x96; fp32 and bf16; images/s, peak GPU memory), the video benchmark (bench/bench_video.sh,
+# fps at 640x480 with key-frame SIG every 1, 10, 30 frames), then, where the apps are there, a
 # sweep of training runs on the GPU (scripts/gpu_train_sweep.sh) for the minutes left; otherwise
 # a sustained training-throughput run.
 #
@@ -102,6 +103,14 @@ timeout 120 "$bin/bench_network" --device "$device" --precision "$precisions" --
   > "$work/bench_network.md" 2> "$work/bench_network.err"
 echo -e "\n## Network benchmark ($((SECONDS - t0)) s)\n\n$(cat "$work/bench_network.md")" >> "$summary"
 log "benchmark done"
+
+# 3b. Video: fused frames per second at 640x480 with key-frame SIG every 1, 10 and 30 frames.
+if [ -x "$bin/tesg-video" ]; then
+  t0=$SECONDS
+  TESG_BIN=$bin timeout 150 bash bench/bench_video.sh 60 --device "$device" > "$work/bench_video.md" 2>&1
+  echo -e "\n## Video benchmark ($((SECONDS - t0)) s)\n\n$(cat "$work/bench_video.md")" >> "$summary"
+  log "video benchmark done"
+fi
 
 # 4. Training for the time left: a sweep of variants where the apps are there, else the
 #    sustained training throughput of the default model (bf16, B=8, 96x96).

@@ -13,7 +13,15 @@ cd "$(dirname "$0")/.."
 build=${1:-build-cuda}
 dest=.deps/gpu-run
 stubbed=(libgdal.so.32 libgdcmMSFF.so.3.0 libgdcmDSED.so.3.0 libOpenEXR-3_1.so.30 libopenjp2.so.7
-         libwebp.so.7 libGLX.so.0 liblapack.so.3 libblas.so.3)
+         libwebp.so.7 libGLX.so.0 liblapack.so.3 libblas.so.3
+         # videoio / video: tesg-video reads and writes through FFmpeg (its own H.264 and MPEG-4
+         # decoders, libx264 to encode); GStreamer, FireWire and gphoto2 cameras, the codecs it
+         # does not use, network protocols and OpenCV's DNN trackers stay out.
+         libgstreamer-1.0.so.0 libgstapp-1.0.so.0 libgstbase-1.0.so.0 libgstvideo-1.0.so.0
+         libgstaudio-1.0.so.0 libgstpbutils-1.0.so.0 libgstriff-1.0.so.0 libgsttag-1.0.so.0
+         libdc1394.so.25 libgphoto2.so.6 libgphoto2_port.so.12 libopencv_dnn.so.406
+         libcodec2.so.1.0 librsvg-2.so.2 libSvtAv1Enc.so.1 libjxl.so.0.7 libvpx.so.7 librav1e.so.0
+         libopenmpt.so.0 libzmq.so.5 libsrt-gnutls.so.1.5 libbluray.so.2 libgme.so.0 libssh-gcrypt.so.4)
 system='^(libc|libm|libdl|libpthread|librt|libutil|libstdc\+\+|libgcc_s|ld-linux-x86-64)\.so'
 libdir=/usr/lib/x86_64-linux-gnu
 

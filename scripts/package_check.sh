@@ -3,7 +3,8 @@
 #   1. `cmake --install` the build that TESG_TORCH selects into a temporary prefix, run the
 #      installed tesg-fuse on a bundled pair, build examples/fuse_pair against the installed tree
 #      alone (find_package(tesg)), run it on the same pair: its PNG must equal tesg-fuse's byte
-#      for byte;
+#      for byte; build examples/fuse_video the same way and fuse three frames of the installed
+#      video sample with it;
 #   2. with --deb (Debian's LibTorch build): `cpack -G DEB`, `apt-get install ./tesg_*.deb`, the
 #      same checks with /usr/bin/tesg-fuse and the example built against /usr, then remove it.
 # Usage: scripts/package_check.sh [--deb]   (builds first if the build folder is missing)
@@ -45,6 +46,17 @@ check() {
   "$work/$name-pc" "$model" "$ir" "$vi" "$work/$name-pc.png" > /dev/null
   cmp "$work/$name-tesg-fuse.png" "$work/$name-pc.png"
   echo "package_check: $name: built with pkg-config: same output"
+  # The video example (tesg::StreamFuser) on the installed video sample.
+  cmake -S examples/fuse_video -B "$work/$name-video" "${example_args[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
+    > "$work/$name-video.log" 2>&1 && cmake --build "$work/$name-video" >> "$work/$name-video.log" 2>&1 \
+    || { cat "$work/$name-video.log"; return 1; }
+  local clip=$prefix/share/tesg/video_samples
+  "$work/$name-video/fuse_video" "$model" "$clip/infrared/0117_1605.mp4" "$clip/visible/0117_1605.mp4" \
+    "$work/$name-video.avi" 3 | tee "$work/$name-video.out"
+  if ! grep -q ": 3 frames" "$work/$name-video.out" || [ ! -s "$work/$name-video.avi" ]; then
+    echo "package_check: $name: examples/fuse_video wrote no video"; return 1
+  fi
+  echo "package_check: $name: examples/fuse_video fused 3 frames of the installed video sample"
 }
 
 cmake --install "$build" --prefix "$work/prefix" > "$work/install.log"

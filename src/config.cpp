@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 
@@ -105,6 +106,15 @@ Check<T> non_negative() {
 Check<double> in_unit_interval() {
   return [](const double& v) {
     return (v > 0 && v <= 1) ? "" : std::string("expected a number in (0, 1]");
+  };
+}
+Check<double> fraction() {
+  return [](const double& v) { return (v >= 0 && v <= 1) ? "" : std::string("expected a number in [0, 1]"); };
+}
+Check<std::string> fourcc() {
+  return [](const std::string& v) {
+    const bool ok = v.size() == 4 && std::all_of(v.begin(), v.end(), [](char c) { return std::isalnum(c); });
+    return ok ? std::string() : std::string("expected a FourCC of 4 letters or digits, e.g. avc1");
   };
 }
 Check<std::string> one_of(std::vector<std::string> choices) {
@@ -321,6 +331,12 @@ const std::vector<Field<FuseConfig>>& fuse_fields() {
       field("grid_height", &F::grid_height, positive<int64_t>()),
       field("sheet_row_height", &F::sheet_row_height, positive<int64_t>()),
       field("sheet_max_pairs", &F::sheet_max_pairs, non_negative<int64_t>()),
+      field("sig_every", &F::sig_every, positive<int64_t>()),
+      field("scene_change", &F::scene_change, fraction()),
+      field("video_flow", &F::video_flow, one_of({"ultrafast", "fast", "medium"})),
+      field("video_codec", &F::video_codec, fourcc()),
+      field("frame_rate", &F::frame_rate, positive<double>()),
+      field("video_queue", &F::video_queue, positive<int64_t>()),
   };
   return fields;
 }

@@ -2,8 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <opencv2/imgproc.hpp>
-
 #include <mutex>
 
 #include "tesg/config.h"
@@ -16,7 +14,11 @@
 namespace tesg {
 namespace {
 
-std::vector<std::string> with_options(const FuserOptions& o) {
+std::string size_text(const at::Tensor& t) { return std::to_string(t.size(-1)) + "x" + std::to_string(t.size(-2)); }
+
+}  // namespace
+
+std::vector<std::string> config_overrides(const FuserOptions& o) {
   auto overrides = o.overrides;
   overrides.push_back("fuse.device=" + o.device);
   overrides.push_back("fuse.precision=" + o.precision);
@@ -24,13 +26,9 @@ std::vector<std::string> with_options(const FuserOptions& o) {
   return overrides;
 }
 
-std::string size_text(const at::Tensor& t) { return std::to_string(t.size(-1)) + "x" + std::to_string(t.size(-2)); }
-
-}  // namespace
-
 struct Fuser::Impl {
   Impl(const std::string& checkpoint, const FuserOptions& options)
-      : config(infer::checkpoint_config(checkpoint, with_options(options))),
+      : config(infer::checkpoint_config(checkpoint, config_overrides(options))),
         model(checkpoint, config),
         sig(config.sig, "") {
     configure_threads(static_cast<int>(config.fuse.threads));
@@ -72,11 +70,7 @@ at::Tensor Fuser::fuse(const at::Tensor& ir, const at::Tensor& vi, const Semanti
 cv::Mat Fuser::fuse(const cv::Mat& ir, const cv::Mat& vi, const std::string& name) const {
   const auto fused = fuse(io::infrared_from_mat(ir, name + " (infrared)"), io::visible_from_mat(vi, name + " (visible)"),
                           nullptr, name);
-  const auto rgb = io::to_uint8_hwc(fused);
-  cv::Mat out;
-  cv::cvtColor(cv::Mat(static_cast<int>(rgb.size(0)), static_cast<int>(rgb.size(1)), CV_8UC3, rgb.data_ptr()), out,
-               cv::COLOR_RGB2BGR);  // copies out of the tensor
-  return out;
+  return io::to_bgr_mat(fused);
 }
 
 }  // namespace tesg

@@ -23,11 +23,15 @@ void Progress::advance(int64_t n) {
   std::lock_guard<std::mutex> lock(mutex_);
   done_ += n;
   const auto now = std::chrono::steady_clock::now();
-  const bool last = done_ >= total_;
+  const bool last = total_ > 0 && done_ >= total_;
   if (!last && std::chrono::duration<double>(now - last_log_).count() < interval_s_) return;
   last_log_ = now;
   const double elapsed = elapsed_s();
   const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0;
+  if (total_ <= 0) {
+    spdlog::info("{} {} {:.2f}/s", what_, done_, rate);
+    return;
+  }
   const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0;
   spdlog::info("{} {}/{} {:.2f}/s eta {}", what_, done_, total_, rate, format_duration(eta));
 }

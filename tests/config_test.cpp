@@ -83,6 +83,13 @@ TEST(ConfigTest, OutOfRangeValuesAreRejected) {
                     "x.yaml: loss.task: a task loss needs loss.task_detector");
   EXPECT_THROW_WITH(parse_config("loss: {task_confident: 0}\n", "x.yaml"), ConfigError,
                     "loss.task_confident: expected a number in (0, 1]");
+  EXPECT_THROW_WITH(parse_config("fuse: {video_codec: h264x}\n", "x.yaml"), ConfigError,
+                    "fuse.video_codec: expected a FourCC of 4 letters or digits");
+  EXPECT_THROW_WITH(parse_config("fuse: {scene_change: 1.5}\n", "x.yaml"), ConfigError,
+                    "fuse.scene_change: expected a number in [0, 1]");
+  EXPECT_THROW_WITH(parse_config("fuse: {video_flow: slow}\n", "x.yaml"), ConfigError,
+                    "fuse.video_flow: expected one of ultrafast | fast | medium");
+  EXPECT_EQ(parse_config("fuse: {scene_change: 0, sig_every: 30}\n", "x.yaml").fuse.sig_every, 30);
 }
 
 TEST(ConfigTest, OverridesApplyAndAreNamedInErrors) {

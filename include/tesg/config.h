@@ -134,6 +134,14 @@ struct FuseConfig {                // YAML section `fuse`: batch fusion (tesg-fu
   int64_t grid_height = 360;       // panel height of the --grid comparison images, pixels
   int64_t sheet_row_height = 120;  // row height of the --grid contact sheet, pixels
   int64_t sheet_max_pairs = 200;   // pairs shown on the contact sheet (the first ones)
+  // Video (tesg-video, tesg::StreamFuser): semantic inputs on key frames, carried between them.
+  int64_t sig_every = 10;          // a key frame every N frames (1 = SIG on every frame)
+  double scene_change = 0.35;      // histogram distance (Bhattacharyya, 0..1) to the key frame
+                                   // that makes a new key frame; 0 = never by content
+  std::string video_flow = "fast";  // DIS optical flow preset: ultrafast | fast | medium
+  std::string video_codec = "avc1";  // FourCC of the written video (avc1 = H.264)
+  double frame_rate = 30;          // frames per second of numbered frame folders (no rate stored)
+  int64_t video_queue = 4;         // frames buffered between decoding, fusing and encoding
 };
 
 struct Config {

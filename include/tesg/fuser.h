@@ -28,6 +28,9 @@ struct FuserOptions {
   std::vector<std::string> overrides;  ///< config keys as tesg-fuse's --set, e.g. "fuse.tile_pixels=1000000"
 };
 
+/// `options` as config overrides ("fuse.device=cpu", ...), after the caller's own `overrides`.
+std::vector<std::string> config_overrides(const FuserOptions& options);
+
 /// The semantic inputs of a frame (paper Sec. 3.2), when the caller has them (e.g. from
 /// tesg-sig): otherwise the checkpoint's weight-free SIG backends compute them inside.
 struct Semantics {

@@ -10,7 +10,7 @@ namespace tesg {
 class Progress {
  public:
   /// `what` names the items ("pairs"); a line is logged at most every `interval_s` seconds
-  /// and always for the last item.
+  /// and always for the last item. `total` <= 0: unknown (a live stream), no ETA.
   Progress(std::string what, int64_t total, double interval_s = 2.0);
   /// Counts `n` more finished items; thread-safe.
   void advance(int64_t n = 1);

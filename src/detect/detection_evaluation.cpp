@@ -23,6 +23,7 @@
 #include "tesg/detect/detector.h"
 #include "tesg/detect/yolo_labels.h"
 #include "tesg/error.h"
+#include "tesg/io/table_number.h"
 #include "tesg/io/atomic_file.h"
 #include "tesg/io/image_decode.h"
 #include "tesg/io/safe_name.h"
@@ -179,10 +180,10 @@ void sort_rows(DetectionReport& report) {
   }
 }
 
-std::string number(double v) { return fmt::format("{:.4f}", v); }
+using io::table_number;
 
 std::string with_interval(double v, const Interval& i, bool show) {
-  return show ? fmt::format("{:.4f} [{:.3f}, {:.3f}]", v, i.low, i.high) : number(v);
+  return show ? fmt::format("{:.4f} [{:.3f}, {:.3f}]", v, i.low, i.high) : table_number(v);
 }
 
 std::string signed_interval(double v, const Interval& i) {
@@ -354,9 +355,9 @@ std::string detection_markdown(const DetectionReport& r) {
   s << "\n|---|---|---|---|---|---|---|" << (ref ? "---|---|" : "") << "\n";
   for (const auto& row : r.rows) {
     const auto& sc = row.scores;
-    s << "| " << row.name << " | " << row.stems.size() << "/" << r.stems.size() << " | " << number(sc.precision)
-      << " | " << number(sc.recall) << " | " << with_interval(sc.map50, row.intervals.map50, ci) << " | "
-      << number(sc.map75) << " | " << with_interval(sc.map50_95, row.intervals.map50_95, ci) << " |";
+    s << "| " << row.name << " | " << row.stems.size() << "/" << r.stems.size() << " | " << table_number(sc.precision)
+      << " | " << table_number(sc.recall) << " | " << with_interval(sc.map50, row.intervals.map50, ci) << " | "
+      << table_number(sc.map75) << " | " << with_interval(sc.map50_95, row.intervals.map50_95, ci) << " |";
     if (ref && &row == ref) s << " — | — |";
     else if (ref && ci)
       s << ' ' << signed_interval(sc.map50 - ref->scores.map50, row.intervals.diff_map50) << " | "
@@ -370,8 +371,8 @@ std::string detection_markdown(const DetectionReport& r) {
   for (const auto& row : r.rows) {
     for (const auto& c : row.scores.classes) {
       s << "| " << row.name << " | " << r.classes.name_of_label(c.cls) << " | " << c.labels << " | "
-        << c.predictions << " | " << number(c.precision) << " | " << number(c.recall) << " | " << number(c.ap50())
-        << " | " << number(c.ap75()) << " | " << number(c.ap50_95()) << " |\n";
+        << c.predictions << " | " << table_number(c.precision) << " | " << table_number(c.recall) << " | " << table_number(c.ap50())
+        << " | " << table_number(c.ap75()) << " | " << table_number(c.ap50_95()) << " |\n";
     }
   }
   return s.str();

@@ -21,11 +21,13 @@ std::string temp_name(const std::string& filename) {
   return "." + filename + kTempMarker + std::to_string(::getpid());
 }
 
-// The process id in a temp file name ".NAME.tmp.PID", or 0 when the name is not one.
+// The process id in a temp file name ".NAME.tmp.PID" or ".NAME.tmp.PID.EXT", or 0 when the name
+// is not one.
 long temp_owner(const std::string& name) {
   const auto marker = name.rfind(kTempMarker);
   if (name.empty() || name[0] != '.' || marker == std::string::npos) return 0;
-  const std::string digits = name.substr(marker + std::char_traits<char>::length(kTempMarker));
+  std::string digits = name.substr(marker + std::char_traits<char>::length(kTempMarker));
+  digits = digits.substr(0, digits.find('.'));
   if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return 0;
   return std::strtol(digits.c_str(), nullptr, 10);
 }
@@ -35,6 +37,11 @@ bool process_gone(long pid) {
 }
 
 }  // namespace
+
+std::string temp_path_keeping_extension(const std::string& path) {
+  const std::filesystem::path target(path);
+  return (target.parent_path() / (temp_name(target.filename().string()) + target.extension().string())).string();
+}
 
 void write_atomically(const std::string& path,
                       const std::function<void(const std::string& temp_path)>& write) {

@@ -100,15 +100,24 @@ torch::Tensor to_uint8_hwc(const torch::Tensor& image) {
       .contiguous();
 }
 
+cv::Mat to_bgr_mat(const torch::Tensor& image) {
+  const auto bytes = to_uint8_hwc(image);
+  const cv::Mat wrapped(static_cast<int>(bytes.size(0)), static_cast<int>(bytes.size(1)),
+                        CV_8UC(static_cast<int>(bytes.size(2))), bytes.data_ptr());
+  cv::Mat out;
+  if (bytes.size(2) == 3) {
+    cv::cvtColor(wrapped, out, cv::COLOR_RGB2BGR);  // copies out of the tensor
+  } else {
+    out = wrapped.clone();
+  }
+  return out;
+}
+
 void write_png(const std::string& path, const torch::Tensor& image) {
   const auto chw = image.dim() == 4 ? image.squeeze(0) : image;
   TORCH_CHECK(chw.dim() == 3 && (chw.size(0) == 1 || chw.size(0) == 3),
               "write_png: expected [C,H,W] with C = 1 or 3, got ", image.sizes());
-  const auto bytes = to_uint8_hwc(chw);
-  const int channels = static_cast<int>(chw.size(0));
-  cv::Mat mat(static_cast<int>(chw.size(1)), static_cast<int>(chw.size(2)), CV_8UC(channels),
-              bytes.data_ptr());
-  if (channels == 3) cv::cvtColor(mat, mat, cv::COLOR_RGB2BGR);
+  const cv::Mat mat = to_bgr_mat(chw);
   std::vector<uchar> encoded;
   if (!cv::imencode(".png", mat, encoded)) throw Error(path + ": PNG encoding failed");
   write_file_atomically(path, std::string(encoded.begin(), encoded.end()));

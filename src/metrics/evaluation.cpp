@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <iomanip>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -20,6 +19,7 @@
 #include "tesg/io/atomic_file.h"
 #include "tesg/io/json.h"
 #include "tesg/io/safe_name.h"
+#include "tesg/io/table_number.h"
 #include "tesg/progress.h"
 
 namespace tesg::metrics {
@@ -33,24 +33,6 @@ std::map<std::string, std::string> fused_images(const std::string& dir) {
   if (!fs::is_directory(dir)) throw DataError(dir + ": no such folder (fused images)");
   std::vector<std::string> ambiguous;  // the first file of a stem is scored
   return data::images_by_stem(dir, ambiguous);
-}
-
-void summarise(MethodScores& m, size_t metric_count) {
-  std::sort(m.images.begin(), m.images.end(),
-            [](const ImageScores& a, const ImageScores& b) { return a.stem < b.stem; });
-  m.mean.assign(metric_count, std::nan(""));
-  m.stddev.assign(metric_count, std::nan(""));
-  for (size_t k = 0; k < metric_count; ++k) {
-    double sum = 0, sq = 0;
-    int64_t n = 0;
-    for (const auto& img : m.images) {
-      if (std::isnan(img.values[k])) continue;
-      sum += img.values[k], sq += img.values[k] * img.values[k], ++n;
-    }
-    if (n == 0) continue;
-    m.mean[k] = sum / static_cast<double>(n);
-    m.stddev[k] = std::sqrt(std::max(0.0, sq / static_cast<double>(n) - m.mean[k] * m.mean[k]));
-  }
 }
 
 // Scores one fused file against its sources: "" and `values` filled, or the failure line.
@@ -70,11 +52,6 @@ std::string score_fused(const std::string& path, const GrayImage& ir, const Gray
   return "";
 }
 
-std::string number(double v, int precision = 4) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(precision) << v;
-  return s.str();
-}
 
 std::string csv_number(double v) { return std::isfinite(v) ? json_number(v) : ""; }
 
@@ -93,6 +70,24 @@ int best_method(const EvaluationReport& r, size_t k) {
 }
 
 }  // namespace
+
+void summarise(MethodScores& m, size_t metric_count) {
+  std::sort(m.images.begin(), m.images.end(),
+            [](const ImageScores& a, const ImageScores& b) { return a.stem < b.stem; });
+  m.mean.assign(metric_count, std::nan(""));
+  m.stddev.assign(metric_count, std::nan(""));
+  for (size_t k = 0; k < metric_count; ++k) {
+    double sum = 0, sq = 0;
+    int64_t n = 0;
+    for (const auto& img : m.images) {
+      if (std::isnan(img.values[k])) continue;
+      sum += img.values[k], sq += img.values[k] * img.values[k], ++n;
+    }
+    if (n == 0) continue;
+    m.mean[k] = sum / static_cast<double>(n);
+    m.stddev[k] = std::sqrt(std::max(0.0, sq / static_cast<double>(n) - m.mean[k] * m.mean[k]));
+  }
+}
 
 bool EvaluationReport::complete() const {
   if (!dataset_problems.empty()) return false;
@@ -240,7 +235,7 @@ std::string summary_markdown(const EvaluationReport& r) {
       const bool bold = best_method(r, k) == static_cast<int>(i) && r.methods.size() > 1;
       const std::string cell = std::isnan(m.mean[k])
                                    ? "n/a"
-                                   : number(m.mean[k]) + " ± " + number(m.stddev[k]);
+                                   : io::table_number(m.mean[k]) + " ± " + io::table_number(m.stddev[k]);
       s << ' ' << (bold ? "**" + cell + "**" : cell) << " |";
     }
     s << '\n';

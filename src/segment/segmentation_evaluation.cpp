@@ -16,6 +16,7 @@
 
 #include "tesg/data/pair_discovery.h"
 #include "tesg/error.h"
+#include "tesg/io/table_number.h"
 #include "tesg/io/atomic_file.h"
 #include "tesg/io/image_decode.h"
 #include "tesg/progress.h"
@@ -94,7 +95,7 @@ std::vector<RowSource> row_sources(const std::string& data_dir, const std::vecto
   return rows;
 }
 
-std::string number(double v) { return std::isnan(v) ? "n/a" : fmt::format("{:.4f}", v); }
+using io::table_number;
 
 }  // namespace
 
@@ -166,9 +167,9 @@ std::string segmentation_markdown(const SegmentationReport& r) {
   s << "---|\n";
   for (const auto& row : r.rows) {
     s << "| " << row.name << " | " << row.images << "/" << r.stems.size() << " | "
-      << number(row.confusion.pixel_accuracy()) << " |";
-    for (const double v : row.confusion.iou()) s << ' ' << number(v) << " |";
-    s << ' ' << number(row.confusion.mean_iou()) << " |\n";
+      << table_number(row.confusion.pixel_accuracy()) << " |";
+    for (const double v : row.confusion.iou()) s << ' ' << table_number(v) << " |";
+    s << ' ' << table_number(row.confusion.mean_iou()) << " |\n";
   }
   return s.str();
 }

@@ -48,6 +48,12 @@ TEST(AtomicFileTest, WriterFailureKeepsOldFileAndRemovesTemporary) {
   EXPECT_EQ(files, 1);
 }
 
+TEST(AtomicFileTest, TemporaryPathKeepsTheExtension) {
+  const auto temp = temp_path_keeping_extension("/out/dir/clip.mp4");
+  EXPECT_EQ(temp, "/out/dir/.clip.mp4.tmp." + std::to_string(::getpid()) + ".mp4");
+  EXPECT_EQ(temp_path_keeping_extension("clip"), ".clip.tmp." + std::to_string(::getpid()));
+}
+
 TEST(AtomicFileTest, StaleTemporariesOfDeadProcessesAreRemoved) {
   test::TempDir dir;
   const pid_t child = ::fork();
@@ -55,11 +61,14 @@ TEST(AtomicFileTest, StaleTemporariesOfDeadProcessesAreRemoved) {
   ::waitpid(child, nullptr, 0);  // a process id that is gone
   const auto dead = dir / ("." + std::string("a.png.tmp.") + std::to_string(child));
   const auto alive = dir / ("." + std::string("b.png.tmp.") + std::to_string(::getppid()));
-  for (const auto& f : {dead, alive, dir / ".hidden", dir / ".c.tmp.x1", dir / "d.png"}) {
+  // A video's temporary keeps its extension (the writer picks the container by it).
+  const auto dead_video = dir / ("." + std::string("v.mp4.tmp.") + std::to_string(child) + ".mp4");
+  for (const auto& f : {dead, dead_video, alive, dir / ".hidden", dir / ".c.tmp.x1", dir / "d.png"}) {
     std::ofstream(f) << "x";
   }
-  EXPECT_EQ(remove_stale_temp_files(dir.path()), 1);
+  EXPECT_EQ(remove_stale_temp_files(dir.path()), 2);
   EXPECT_FALSE(std::filesystem::exists(dead));
+  EXPECT_FALSE(std::filesystem::exists(dead_video));
   for (const auto& f : {alive, dir / ".hidden", dir / ".c.tmp.x1", dir / "d.png"}) {
     EXPECT_TRUE(std::filesystem::exists(f)) << f;
   }

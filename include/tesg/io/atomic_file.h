@@ -11,6 +11,11 @@ namespace tesg::io {
 void write_atomically(const std::string& path,
                       const std::function<void(const std::string& temp_path)>& write);
 
+/// The temporary name write_atomically would use for `path`, with `path`'s extension kept for
+/// writers that choose a format by it (".NAME.tmp.PID.EXT"); for files written over a long time
+/// (videos) and renamed to `path` when done. remove_stale_temp_files removes them too.
+std::string temp_path_keeping_extension(const std::string& path);
+
 /// Writes `bytes` to `path` atomically.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 

@@ -32,6 +32,9 @@ torch::Tensor infrared_from_mat(const cv::Mat& image, const std::string& name);
 /// write_png stores it: clamped to [0,1], scaled to 0..255 and rounded.
 torch::Tensor to_uint8_hwc(const torch::Tensor& image);
 
+/// The same pixels as an 8-bit cv::Mat of its own: BGR for three channels, gray for one.
+cv::Mat to_bgr_mat(const torch::Tensor& image);
+
 /// Writes [C,H,W] (C = 1 or 3, RGB) or [1,C,H,W] in [0,1] as an 8-bit PNG: clamped to [0,1],
 /// scaled to 0..255 and rounded. Written atomically (temporary file + rename).
 void write_png(const std::string& path, const torch::Tensor& image);

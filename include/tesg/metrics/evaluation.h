@@ -57,6 +57,9 @@ EvaluationReport evaluate_folders(const std::string& data_dir,
                                   const EvaluationOptions& options = {},
                                   cluster::BatchRanks* ranks = nullptr);
 
+/// Sorts `m.images` by stem and sets its mean and stddev over the images (NaN values left out).
+void summarise(MethodScores& m, size_t metric_count);
+
 /// Methods x metrics table (mean ± std), best mean per metric in bold.
 std::string summary_markdown(const EvaluationReport& report);
 /// Writes `<method>_per_image.csv` per method (characters other than letters, digits, `.`, `-`
