@@ -29,12 +29,6 @@ struct Args {
   int threads = 0;
 };
 
-std::vector<tesg::metrics::FusedFolder> folders(const std::vector<std::string>& args) {
-  std::vector<tesg::metrics::FusedFolder> out;
-  for (const auto& a : args) out.push_back(tesg::metrics::parse_fused_folder(a));
-  return out;
-}
-
 int run_detect(const Args& a, const std::string& detector_path, tesg::detect::DetectorOptions detector_options,
                int64_t fallback_input, tesg::detect::DetectionEvaluationOptions options,
                const tesg::detect::DetectionPictureOptions& pictures, bool draw,
@@ -42,13 +36,11 @@ int run_detect(const Args& a, const std::string& detector_path, tesg::detect::De
   namespace detect = tesg::detect;
   detect::Detector detector(detector_path, detector_options, fallback_input);
   const auto& info = detector.info();
-  spdlog::info("{}: {} layout, input {}x{}, {} classes, NMS IoU {}", detector_path,
-               info.layout == detect::YoloLayout::kV5 ? "YOLOv5" : "YOLOv8", info.input_w, info.input_h,
-               info.names.size(), detector.nms_iou());
+  spdlog::info("{}: {}", detector_path, detector.summary());
   const auto classes = !a.classes.empty()       ? detect::parse_class_map(a.classes, info.names)
                        : !a.label_names.empty() ? detect::class_map_from_file(a.label_names, info.names)
                                                 : detect::identity_class_map(info.names);
-  auto report = detect::evaluate_detection(detector, classes, a.data_dir, folders(a.fused), options, &ranks);
+  auto report = detect::evaluate_detection(detector, classes, a.data_dir, tesg::metrics::parse_fused_folders(a.fused), options, &ranks);
   if (!ranks.lead()) return 0;  // rank 0 reports for every rank
   report.detector = detector_path;
   for (const auto& line : report.warnings) spdlog::warn("{}", line);
@@ -70,7 +62,7 @@ int run_detect(const Args& a, const std::string& detector_path, tesg::detect::De
 
 int run_segment(const Args& a, tesg::segment::SegmentationOptions options) {
   namespace segment = tesg::segment;
-  const auto report = segment::evaluate_segmentation(a.data_dir, folders(a.fused), options);
+  const auto report = segment::evaluate_segmentation(a.data_dir, tesg::metrics::parse_fused_folders(a.fused), options);
   for (const auto& problem : report.problems) spdlog::warn("{}", problem);
   for (const auto& row : report.rows) {
     for (const auto& failure : row.failures) spdlog::warn("{}: {}", row.name, failure);
@@ -136,9 +128,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(a.log_level);
   try {
-    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
-      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
-    }
+    if (const auto status = tesg::cluster::run_local_ranks_if_asked(argc, argv, nproc)) return *status;
     auto ranks = tesg::cluster::BatchRanks::from_environment();
     det.device = ranks.device(det.device);
     tesg::configure_threads(a.threads, tesg::cluster::rank_environment().local_world_size);

@@ -59,9 +59,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
   try {
-    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
-      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
-    }
+    if (const auto status = tesg::cluster::run_local_ranks_if_asked(argc, argv, nproc)) return *status;
     auto ranks = tesg::cluster::BatchRanks::from_environment();
     if (options.threads == 0) options.threads = tesg::share_of_cores(tesg::cluster::rank_environment().local_world_size);
     if (!metrics_list.empty()) {
@@ -69,8 +67,7 @@ int main(int argc, char** argv) {
       std::stringstream list(metrics_list);
       for (std::string name; std::getline(list, name, ',');) options.metrics.push_back(name);
     }
-    std::vector<tesg::metrics::FusedFolder> fused;
-    for (const auto& arg : fused_args) fused.push_back(tesg::metrics::parse_fused_folder(arg));
+    const auto fused = tesg::metrics::parse_fused_folders(fused_args);
     if (videos) {
       video_options.metrics = options.metrics;
       video_options.threads = options.threads;

@@ -66,9 +66,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
   try {
-    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
-      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
-    }
+    if (const auto status = tesg::cluster::run_local_ranks_if_asked(argc, argv, nproc)) return *status;
     auto ranks = tesg::cluster::BatchRanks::from_environment();
     namespace infer = tesg::infer;
     const bool single = !ir.empty() || !vi.empty();

@@ -6,7 +6,6 @@
 #include "tesg/cluster/batch_ranks.h"
 #include "tesg/cluster/error_file.h"
 #include "tesg/cluster/launcher.h"
-#include "tesg/cluster/rank_environment.h"
 #include "tesg/config.h"
 #include "tesg/error.h"
 #include "tesg/runtime.h"
@@ -34,9 +33,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
   try {
-    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
-      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
-    }
+    if (const auto status = tesg::cluster::run_local_ranks_if_asked(argc, argv, nproc)) return *status;
     auto ranks = tesg::cluster::BatchRanks::from_environment();
     auto config = config_path.empty() ? tesg::parse_config("", "defaults", overrides)
                                       : tesg::load_config(config_path, overrides);

@@ -20,7 +20,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"tesg-train: train TeSG from a YAML config, on one process, --nproc N local ranks, or "
-               "the ranks torchrun or srun starts (README, Clusters)"};
+               "the ranks torchrun or srun starts (docs/clusters.md)"};
   app.set_version_flag("--version", "tesg " + tesg::version());
   std::string config_path, log_level = "info";
   std::vector<std::string> overrides;
@@ -45,9 +45,7 @@ int main(int argc, char** argv) {
   tesg::setup_logging(log_level);
   tesg::cluster::install_stop_handlers();
   try {
-    if (nproc > 1 && tesg::cluster::rank_environment().launcher == "none") {
-      return tesg::cluster::run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
-    }
+    if (const auto status = tesg::cluster::run_local_ranks_if_asked(argc, argv, nproc)) return *status;
     const auto config = tesg::load_config(config_path, overrides);
     const int threads = tesg::configure_threads(static_cast<int>(config.train.threads),
                                                 tesg::cluster::rank_environment().local_world_size);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Task-driven training at equal CPU time (README, "Task-driven training"): the bundled recipe
+# Task-driven training at equal CPU time (docs/notes/task-driven-training.md): the bundled recipe
 # (configs/tesg_cpu_edge_guided.yaml) with and without the detection task loss, for each base
 # (edge_guided continues the bundled model's last.pt; max and none start from scratch), trained on
 # MSRS train + RoadScene train only, two runs at a time on one thread each. Every candidate's final

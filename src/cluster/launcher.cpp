@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 
+#include "tesg/cluster/rank_environment.h"
 #include "tesg/cluster/stop_signals.h"
 #include "tesg/error.h"
 
@@ -76,6 +77,11 @@ int free_port() {
   }
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+std::optional<int> run_local_ranks_if_asked(int argc, char** argv, int nproc) {
+  if (nproc <= 1 || rank_environment().launcher != "none") return std::nullopt;
+  return run_local_ranks(std::vector<std::string>(argv, argv + argc), nproc);
 }
 
 int run_local_ranks(const std::vector<std::string>& argv, int nproc) {

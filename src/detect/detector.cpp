@@ -126,6 +126,13 @@ Detector::Detector(const std::string& path, DetectorOptions options, int64_t fal
 
 Detector::~Detector() = default;
 
+std::string Detector::summary() const {
+  std::ostringstream line;
+  line << (info_.layout == YoloLayout::kV5 ? "YOLOv5" : "YOLOv8") << " layout, input " << info_.input_w << "x"
+       << info_.input_h << ", " << info_.names.size() << " classes, NMS IoU " << nms_.iou;
+  return line.str();
+}
+
 at::Tensor Detector::candidates(const at::Tensor& batch) {
   auto input = batch.to(device_);
   if (device_.is_cpu()) input = input.contiguous(at::MemoryFormat::ChannelsLast);

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "tesg/error.h"
+#include "tesg/io/image.h"
 
 namespace tesg::detect {
 namespace {
@@ -97,8 +98,7 @@ at::Tensor letterbox_image(const cv::Mat& bgr, const Letterbox& g) {
   cv::copyMakeBorder(image, padded, static_cast<int>(g.top), static_cast<int>(bottom),
                      static_cast<int>(g.left), static_cast<int>(right), cv::BORDER_CONSTANT,
                      cv::Scalar::all(kLetterboxPadValue));
-  const auto hwc = torch::from_blob(padded.data, {padded.rows, padded.cols, 3}, torch::kUInt8);
-  return hwc.permute({2, 0, 1}).flip({0}).to(torch::kFloat32).div(255);  // BGR -> RGB, [0,1]
+  return io::rgb_from_bgr_u8(padded);
 }
 
 at::Tensor letterbox_tensor(const at::Tensor& images, const Letterbox& g) {

@@ -88,6 +88,12 @@ torch::Tensor read_infrared(const std::string& path) {
   return infrared_from_mat(decode_image_file(path, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION), path);
 }
 
+torch::Tensor rgb_from_bgr_u8(const cv::Mat& bgr) {
+  if (bgr.type() != CV_8UC3 || !bgr.isContinuous()) throw Error("rgb_from_bgr_u8: expected a continuous 8-bit BGR image");
+  const auto hwc = torch::from_blob(bgr.data, {bgr.rows, bgr.cols, 3}, torch::kUInt8);
+  return hwc.permute({2, 0, 1}).flip({0}).to(torch::kFloat32).div(255);
+}
+
 torch::Tensor to_uint8_hwc(const torch::Tensor& image) {
   const auto chw = image.dim() == 4 ? image.squeeze(0) : image;
   return chw.detach()

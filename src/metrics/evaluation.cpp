@@ -105,6 +105,12 @@ FusedFolder parse_fused_folder(const std::string& arg) {
   return {name, arg};
 }
 
+std::vector<FusedFolder> parse_fused_folders(const std::vector<std::string>& args) {
+  std::vector<FusedFolder> folders;
+  for (const auto& arg : args) folders.push_back(parse_fused_folder(arg));
+  return folders;
+}
+
 namespace {
 
 // A rank's scores for rank 0 to merge; values as their bits (exact, NaN included).

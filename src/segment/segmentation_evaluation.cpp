@@ -18,6 +18,7 @@
 #include "tesg/error.h"
 #include "tesg/io/table_number.h"
 #include "tesg/io/atomic_file.h"
+#include "tesg/io/image.h"
 #include "tesg/io/image_decode.h"
 #include "tesg/progress.h"
 
@@ -56,8 +57,7 @@ class Segmenter {
 
   cv::Mat segment(const cv::Mat& bgr) {
     torch::NoGradGuard no_grad;
-    const auto hwc = torch::from_blob(bgr.data, {bgr.rows, bgr.cols, 3}, torch::kUInt8);
-    const auto input = hwc.permute({2, 0, 1}).flip({0}).to(torch::kFloat32).div(255).unsqueeze(0).to(device_);
+    const auto input = io::rgb_from_bgr_u8(bgr).unsqueeze(0).to(device_);
     auto out = module_.forward({input});
     if (out.isTuple()) out = out.toTuple()->elements()[0];
     if (out.isGenericDict()) out = out.toGenericDict().begin()->value();

@@ -31,6 +31,18 @@ TEST(ImageTest, RgbPngRoundTripsExactly) {
   EXPECT_TRUE(torch::equal(read_visible(dir / "red.png"), red));
 }
 
+TEST(ImageTest, BgrMatBecomesRgbInUnitRangeAndOnlyEightBitBgrIsTaken) {
+  cv::Mat bgr(1, 2, CV_8UC3);
+  bgr.at<cv::Vec3b>(0, 0) = {255, 0, 51};   // B, G, R
+  bgr.at<cv::Vec3b>(0, 1) = {0, 102, 255};
+  const auto rgb = rgb_from_bgr_u8(bgr);
+  ASSERT_EQ(rgb.sizes(), (std::vector<int64_t>{3, 1, 2}));
+  EXPECT_TRUE(torch::equal(rgb, torch::tensor({51.f, 255.f, 0.f, 102.f, 255.f, 0.f}).view({3, 1, 2}).div(255)));
+  EXPECT_EQ(cv::norm(to_bgr_mat(rgb), bgr, cv::NORM_INF), 0);  // to_bgr_mat undoes it
+  EXPECT_THROW(rgb_from_bgr_u8(cv::Mat(1, 2, CV_8UC1)), Error);
+  EXPECT_THROW(rgb_from_bgr_u8(cv::Mat(1, 2, CV_16UC3)), Error);
+}
+
 TEST(ImageTest, GrayPngRoundTripsAndBatchedInputIsAccepted) {
   TempDir dir;
   const auto image = quantised(torch::rand({1, 1, 5, 4}));

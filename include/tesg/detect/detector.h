@@ -60,6 +60,8 @@ class Detector {
   const DetectorOptions& options() const { return options_; }
   /// The NMS IoU in effect (the option, or the layout's default).
   double nms_iou() const { return nms_.iou; }
+  /// One line for logs: layout, input size, class count, NMS IoU.
+  std::string summary() const;
   /// Only these detector class ids are detected from now on (empty: all).
   void keep_classes(std::vector<int64_t> ids) { nms_.classes = std::move(ids); }
 

@@ -28,6 +28,10 @@ torch::Tensor visible_from_mat(const cv::Mat& image, const std::string& name);
 /// ... as an infrared image [1,H,W], as read_infrared.
 torch::Tensor infrared_from_mat(const cv::Mat& image, const std::string& name);
 
+/// An 8-bit BGR cv::Mat (CV_8UC3, continuous) as float [3,H,W] RGB in [0,1], each level / 255, as
+/// detectors and segmenters take it. Shares the Mat's pixels until the conversion copies them.
+torch::Tensor rgb_from_bgr_u8(const cv::Mat& bgr);
+
 /// [C,H,W] or [1,C,H,W] in [0,1] (any device, float type) -> [H,W,C] uint8 on the CPU, as
 /// write_png stores it: clamped to [0,1], scaled to 0..255 and rounded.
 torch::Tensor to_uint8_hwc(const torch::Tensor& image);

@@ -19,6 +19,8 @@ struct FusedFolder {
 
 /// A command-line `NAME=DIR`, or `DIR` named after its folder.
 FusedFolder parse_fused_folder(const std::string& arg);
+/// parse_fused_folder of each argument, in order.
+std::vector<FusedFolder> parse_fused_folders(const std::vector<std::string>& args);
 
 struct EvaluationOptions {
   std::vector<std::string> metrics = default_metric_names();
