@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 
 #include "tesg/cluster/batch_ranks.h"
@@ -19,6 +20,7 @@
 #include "tesg/runtime.h"
 #include "tesg/version.h"
 #include "tesg/sig/sig_cache.h"
+#include "tesg/train/checkpoint.h"
 
 namespace {
 
@@ -37,7 +39,7 @@ std::string sig_override(const std::string& backend) {
 int main(int argc, char** argv) {
   CLI::App app{"tesg-fuse: fuse infrared/visible pairs with a trained TeSG, at the input size"};
   app.set_version_flag("--version", "tesg " + tesg::version());
-  std::string checkpoint, baseline, data_dir, split, out, ir, vi, sig_cache, log_level = "info";
+  std::string checkpoint, info, baseline, data_dir, split, out, ir, vi, sig_cache, log_level = "info";
   std::vector<std::string> overrides, sig_backends;
   std::optional<std::string> device, precision;
   std::optional<int64_t> threads, batch;
@@ -48,7 +50,9 @@ int main(int argc, char** argv) {
   app.add_option("--split", split, "split sub-folder of nested layouts (LLVIP)");
   app.add_option("--ir", ir, "infrared image of a single pair");
   app.add_option("--vi", vi, "visible image of a single pair");
-  app.add_option("--out", out, "output folder (--data) or .png file (--ir/--vi)")->required();
+  auto* out_option = app.add_option("--out", out, "output folder (--data) or .png file (--ir/--vi)");
+  app.add_option("--info", info, "print where CHECKPOINT comes from (data, code, time) and its config")
+      ->excludes(out_option);
   app.add_option("--sig-cache", sig_cache, "SIG cache folder made by tesg-sig");
   app.add_option("--sig", sig_backends, "SIG backends computed on the fly, e.g. masker=saliency");
   app.add_option("--device", device, "cpu | cuda | cuda:N (fuse.device)");
@@ -66,6 +70,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   tesg::setup_logging(log_level);
   try {
+    if (!info.empty()) {
+      std::cout << tesg::train::describe(tesg::train::read_checkpoint_info(info));
+      return 0;
+    }
+    if (out.empty()) throw tesg::ConfigError("--out is required");
     if (const auto status = tesg::cluster::run_local_ranks_if_asked(argc, argv, nproc)) return *status;
     auto ranks = tesg::cluster::BatchRanks::from_environment();
     namespace infer = tesg::infer;

@@ -4,12 +4,18 @@
 # tree as tesg_<version>_amd64.deb.
 include(CMakePackageConfigHelpers)
 
+# The public API: what a consumer includes (docs/library.md), each header self-contained. The rest
+# of include/tesg/ is the apps' machinery, private to the build. The API reference (`docs`
+# target, cmake/TesgApiDocs.cmake) covers the same list.
+set(TESG_PUBLIC_HEADERS fuser.h stream_fuser.h error.h version.h)
+list(TRANSFORM TESG_PUBLIC_HEADERS PREPEND ${PROJECT_SOURCE_DIR}/include/tesg/)
+
 set(TESG_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tesg)
 install(TARGETS tesg EXPORT tesgTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY include/tesg DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${TESG_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tesg)
 if(TESG_WITH_OPENCV)
   install(TARGETS tesg-fuse tesg-video tesg-eval tesg-sig tesg-train tesg-detect RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

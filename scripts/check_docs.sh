@@ -11,6 +11,7 @@ build=$(tesg_build_dir)
 [ -f "$build/build.ninja" ] || bash scripts/setup.sh
 [ "$build" = build ] || { echo "check_docs: the docs name build/; run it with the Debian build"; exit 2; }
 rm -rf runs/readme runs/docs
+mkdir -p runs
 
 # blocks FILE: prints "LINE<TAB>command" for each line of each runnable block (continuations joined).
 blocks() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tesg as others build on it (CI runs this after the tests of each build):
-#   1. `cmake --install` the build that TESG_TORCH selects into a temporary prefix, run the
-#      installed tesg-fuse on a bundled pair, build examples/fuse_pair against the installed tree
+#   1. `cmake --install` the build that TESG_TORCH selects into a temporary prefix, compile each
+#      installed header on its own against it, run the installed tesg-fuse on a bundled pair, build examples/fuse_pair against the installed tree
 #      alone (find_package(tesg)), run it on the same pair: its PNG must equal tesg-fuse's byte
 #      for byte; build examples/fuse_video the same way and fuse three frames of the installed
 #      video sample with it;
@@ -23,11 +23,34 @@ if [ "${TESG_TORCH:-debian}" = pip ]; then  # LibTorch's CMake package looks for
   example_args+=(-DTORCH_CUDA_ARCH_LIST=9.0 -DCAFFE2_USE_CUDNN=ON)
 fi
 
+# pkg_config PREFIX ARGS...: pkg-config ARGS for tesg with the tesg.pc installed under PREFIX.
+pkg_config() {
+  local prefix=$1; shift
+  PKG_CONFIG_PATH=$(dirname "$(find "$prefix/lib" -name tesg.pc | head -1)") pkg-config "$@" tesg
+}
+
+# headers_compile_alone NAME PREFIX: each header under PREFIX/include/tesg, included alone by a
+# translation unit built with the installed pkg-config flags, compiles.
+headers_compile_alone() {
+  local name=$1 prefix=$2 header count=0 flags
+  flags=$(pkg_config "$prefix" --cflags)
+  for header in "$prefix"/include/tesg/*.h "$prefix"/include/tesg/*/*.h; do
+    [ -f "$header" ] || continue
+    local include=${header#"$prefix"/include/}
+    # shellcheck disable=SC2086
+    echo "#include \"$include\"" | g++ -std=c++17 -fsyntax-only -x c++ - $flags \
+      || { echo "package_check: $name: installed header $include does not compile on its own"; return 1; }
+    count=$((count + 1))
+  done
+  echo "package_check: $name: $count installed headers, each compiles on its own"
+}
+
 # check NAME TESG_FUSE PREFIX: tesg-fuse and the example built against PREFIX, byte for byte.
 check() {
   local name=$1 fuse=$2 prefix=$3
   local model=$prefix/share/tesg/models/tesg_cpu_edge_guided.pt
   echo "package_check: $name: $("$fuse" --version)"
+  headers_compile_alone "$name" "$prefix" || return 1
   "$fuse" --checkpoint "$model" --ir "$ir" --vi "$vi" --out "$work/$name-tesg-fuse.png" --log-level warn
   cmake -S examples/fuse_pair -B "$work/$name-example" "${example_args[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
     > "$work/$name-example.log" 2>&1 || { cat "$work/$name-example.log"; return 1; }
@@ -39,10 +62,9 @@ check() {
   cmp "$work/$name-tesg-fuse.png" "$work/$name-example.png"
   echo "package_check: $name: examples/fuse_pair output == tesg-fuse output (byte for byte)"
   # The same program built with the flags of the installed pkg-config file.
-  local pc_dir=$(dirname "$(find "$prefix/lib" -name tesg.pc | head -1)")
   # shellcheck disable=SC2046
   g++ -std=c++17 -O2 examples/fuse_pair/fuse_pair.cpp -o "$work/$name-pc" \
-    $(PKG_CONFIG_PATH="$pc_dir" pkg-config --cflags --libs tesg)
+    $(pkg_config "$prefix" --cflags --libs)
   "$work/$name-pc" "$model" "$ir" "$vi" "$work/$name-pc.png" > /dev/null
   cmp "$work/$name-tesg-fuse.png" "$work/$name-pc.png"
   echo "package_check: $name: built with pkg-config: same output"

@@ -9,7 +9,8 @@
 #                   LibTorch) into build-fuzz/; scripts/fuzz.sh runs them
 #   TESG_TOOLS_FOR_TESTS=1  also the tools the tests launch tesg with: torchrun, Debian's
 #                   (python3-torch) for the Debian build, the pinned pip torch's
-#                   (scripts/fetch_torchrun.sh) for the pip build (scripts/test.sh sets it)
+#                   (scripts/fetch_torchrun.sh) for the pip build; and doxygen for the API
+#                   reference (scripts/test.sh sets it)
 #   TESG_BUILD_DIR  overrides the build folder; TESG_SKIP_APT=1 skips the package step.
 # Extra arguments go to the first cmake configure.
 set -euo pipefail
@@ -30,6 +31,7 @@ if [ "$torch_flavour" = pip ]; then
   packages+=(unzip)    # unpacks the wheels
   /usr/bin/python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 fi
+[ "${TESG_TOOLS_FOR_TESTS:-0}" = 1 ] && packages+=(doxygen)   # the `docs` target
 if [ "${TESG_TOOLS_FOR_TESTS:-0}" = 1 ] && [ "$torch_flavour" = debian ]; then
   packages+=(python3-torch)   # torchrun of Debian's PyTorch 1.13, for the cluster tests
 fi

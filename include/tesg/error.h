@@ -1,6 +1,7 @@
 #pragma once
-// Error types thrown by the tesg library. The library throws, never prints or exits; apps catch
-// once and print `one_line(e)`.
+/// \file
+/// Error types thrown by the tesg library. The library throws, never prints or exits; apps catch
+/// once and print `one_line(e)`.
 #include <exception>
 #include <stdexcept>
 #include <string>

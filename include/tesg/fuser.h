@@ -1,14 +1,18 @@
 #pragma once
-// tesg as a library, in one class: load a trained TeSG checkpoint once, then fuse infrared and
-// visible frames one at a time, from cv::Mat or tensors, at their own size. The rest of
-// include/tesg/ is the machinery the apps use (datasets, training, folders of images).
-//
-//   tesg::Fuser fuser("models/tesg_cpu_edge_guided.pt");
-//   cv::Mat fused = fuser.fuse(cv::imread("ir.png", cv::IMREAD_UNCHANGED),
-//                              cv::imread("vi.png", cv::IMREAD_UNCHANGED));   // 8-bit BGR
-//
-// Errors are thrown as tesg::Error (tesg/error.h): a wrong checkpoint (CheckpointError), a bad
-// option (ConfigError), unusable frames (DataError); what() is one line naming the problem.
+/// \file
+/// tesg as a library, in one class: load a trained TeSG checkpoint once, then fuse infrared and
+/// visible frames one at a time, from cv::Mat or tensors, at their own size. With
+/// tesg/stream_fuser.h, tesg/error.h and tesg/version.h it is the installed API; the rest of
+/// include/tesg/ is the machinery the apps use (datasets, training, folders of images).
+///
+/// \code
+///   tesg::Fuser fuser("models/tesg_cpu_edge_guided.pt");
+///   cv::Mat fused = fuser.fuse(cv::imread("ir.png", cv::IMREAD_UNCHANGED),
+///                              cv::imread("vi.png", cv::IMREAD_UNCHANGED));   // 8-bit BGR
+/// \endcode
+///
+/// Errors are thrown as tesg::Error (tesg/error.h): a wrong checkpoint (CheckpointError), a bad
+/// option (ConfigError), unusable frames (DataError); what() is one line naming the problem.
 #include <ATen/core/Tensor.h>
 #include <opencv2/core/mat.hpp>
 
@@ -21,6 +25,7 @@
 
 namespace tesg {
 
+/// How a Fuser runs: device, precision, CPU threads, and config keys to override.
 struct FuserOptions {
   std::string device = "cpu";       ///< cpu | cuda | cuda:N
   std::string precision = "fp32";   ///< fp32 | fp16 | bf16 (CUDA for the last two)
@@ -38,14 +43,17 @@ struct Semantics {
   at::Tensor text;  ///< [L,D] text semantics; undefined = none (the model's null text)
 };
 
+/// A loaded TeSG checkpoint that fuses infrared + visible frames. One Fuser may be shared by
+/// threads; its calls are serialised (one frame at a time per Fuser). For frames in parallel,
+/// use one Fuser per thread or GPU.
 class Fuser {
  public:
   /// Loads `checkpoint` (weights-only or training) with the config it carries. Throws
   /// CheckpointError or ConfigError.
   explicit Fuser(const std::string& checkpoint, const FuserOptions& options = {});
   ~Fuser();
-  Fuser(Fuser&&) noexcept;
-  Fuser& operator=(Fuser&&) noexcept;
+  Fuser(Fuser&&) noexcept;             ///< moves the loaded model; the source is left empty
+  Fuser& operator=(Fuser&&) noexcept;  ///< moves the loaded model; the source is left empty
 
   /// `ir`: 8- or 16-bit, gray or 3 equal channels (a colour one is reduced to luma); `vi`: 8- or
   /// 16-bit BGR or gray; both of the same size, any size. Returns the fused frame as 8-bit BGR of
@@ -60,9 +68,6 @@ class Fuser {
 
   /// The device the model runs on, e.g. "cpu", "cuda:0".
   std::string device() const;
-
-  // Thread safety: one Fuser may be shared by threads; its calls are serialised (one frame at a
-  // time per Fuser). For frames in parallel, use one Fuser per thread or GPU.
 
  private:
   struct Impl;

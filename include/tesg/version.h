@@ -1,6 +1,7 @@
 #pragma once
-// The tesg version, one number for the library, the apps (--version), the checkpoints and the
-// package: the `project(VERSION)` of CMakeLists.txt.
+/// \file
+/// The tesg version, one number for the library, the apps (--version), the checkpoints and the
+/// package: the `project(VERSION)` of CMakeLists.txt.
 #include <string>
 
 namespace tesg {

@@ -108,7 +108,10 @@ RankEnvironment rank_environment(const Environment& env) {
   return {};
 }
 
-RankEnvironment rank_environment() { return rank_environment(process_environment()); }
+const RankEnvironment& rank_environment() {
+  static const RankEnvironment once = rank_environment(process_environment());
+  return once;
+}
 
 std::string first_slurm_host(const std::string& nodelist) {
   // The first entry: up to the first comma outside brackets.

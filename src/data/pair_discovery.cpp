@@ -117,4 +117,22 @@ PairSet find_pairs(const std::string& root, const std::string& split) {
   return set;
 }
 
+namespace {
+
+// The stem a report line names first: "<stem>: ..." or "<path>/<stem>.<png|txt|...>: ...".
+std::string named_stem(const std::string& line) {
+  const fs::path named(line.substr(0, line.find(": ")));
+  const auto extension = named.extension().string();
+  return is_image_file(named.string()) || extension == ".txt" ? named.stem().string() : named.filename().string();
+}
+
+}  // namespace
+
+void sort_in_pair_order(std::vector<std::string>& lines, size_t first) {
+  std::vector<std::pair<std::string, std::string>> keyed;
+  for (size_t i = first; i < lines.size(); ++i) keyed.emplace_back(named_stem(lines[i]), std::move(lines[i]));
+  std::sort(keyed.begin(), keyed.end());
+  for (size_t i = 0; i < keyed.size(); ++i) lines[first + i] = std::move(keyed[i].second);
+}
+
 }  // namespace tesg::data

@@ -15,8 +15,10 @@
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "tesg/cluster/batch_ranks.h"
 #include "tesg/data/pair_discovery.h"
@@ -104,15 +106,28 @@ std::vector<Job> list_jobs(const data::PairSet& pairs, const std::vector<metrics
 }
 
 // Labels of a pair in the pixels of a `w` x `h` image; a missing file is an image without objects.
+// Each file is parsed once per image size: every row of a pair (the sources, each fused folder)
+// has the pair's size.
 struct LabelReader {
   std::string dir;
   const ClassMap& classes;
   std::set<std::string> reported;
   std::vector<std::string>& problems;
   std::vector<std::string>& warnings;
+  std::map<std::tuple<std::string, int64_t, int64_t>, std::optional<Objects>> parsed{};  // nullopt: malformed
 
   // False when the label file is malformed (the image is then skipped in every row).
   bool read(const std::string& stem, int64_t w, int64_t h, Objects& objects) {
+    auto [it, first] = parsed.try_emplace({stem, w, h});
+    if (first) {
+      Objects read_objects;
+      if (parse(stem, w, h, read_objects)) it->second = std::move(read_objects);
+    }
+    if (it->second) objects = *it->second;
+    return it->second.has_value();
+  }
+
+  bool parse(const std::string& stem, int64_t w, int64_t h, Objects& objects) {
     const auto path = (fs::path(dir) / (stem + ".txt")).string();
     objects.clear();
     if (!fs::exists(path)) {
@@ -143,7 +158,7 @@ void score_rows(DetectionReport& report, const DetectionEvaluationOptions& optio
   for (size_t m = 0; m < report.rows.size(); ++m) {
     auto& row = report.rows[m];
     row.scores = score_detections(row.matches);
-    std::sort(row.failures.begin(), row.failures.end());
+    data::sort_in_pair_order(row.failures);
     if (row.name == options.reference) reference = static_cast<int>(m);
   }
   std::vector<std::vector<const ImageMatches*>> aligned(report.rows.size());
@@ -160,9 +175,10 @@ void score_rows(DetectionReport& report, const DetectionEvaluationOptions& optio
   for (size_t m = 0; m < report.rows.size(); ++m) report.rows[m].intervals = intervals[m];
 }
 
-// Each row's results sorted by stem (jobs finish in order, but a row may skip some).
+// Each row's results sorted by stem: rows merged from ranks come in rank order.
 void sort_rows(DetectionReport& report) {
   for (auto& row : report.rows) {
+    if (std::is_sorted(row.stems.begin(), row.stems.end())) continue;  // one process: in order already
     std::vector<size_t> order(row.stems.size());
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return row.stems[a] < row.stems[b]; });
@@ -335,8 +351,8 @@ DetectionReport evaluate_detection(Detector& detector, const ClassMap& classes, 
     merge_shards(shards, report, folder_problems);
   }
   // Label problems and warnings in stem order, however the pairs were shared out.
-  std::sort(report.problems.begin() + static_cast<std::ptrdiff_t>(folder_problems), report.problems.end());
-  std::sort(report.warnings.begin(), report.warnings.end());
+  data::sort_in_pair_order(report.problems, folder_problems);
+  data::sort_in_pair_order(report.warnings);
   sort_rows(report);
   score_rows(report, options);
   report.detect_ms_per_image = detected ? 1000 * detect_seconds / detected : 0;

@@ -14,6 +14,7 @@
 
 #include "bounded_queue.h"
 #include "tesg/cluster/batch_ranks.h"
+#include "tesg/data/pair_discovery.h"
 #include "tesg/error.h"
 #include "tesg/infer/comparison_grid.h"
 #include "tesg/io/atomic_file.h"
@@ -284,7 +285,7 @@ FuseSummary merge_summaries(const std::vector<FuseSummary>& shards) {
     all.peak_gpu_mib = std::max(all.peak_gpu_mib, s.peak_gpu_mib);
     all.failures.insert(all.failures.end(), s.failures.begin(), s.failures.end());
   }
-  std::sort(all.failures.begin(), all.failures.end());  // "<stem>: ...": pair order
+  data::sort_in_pair_order(all.failures);
   return all;
 }
 

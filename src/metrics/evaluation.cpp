@@ -219,7 +219,7 @@ EvaluationReport evaluate_folders(const std::string& data_dir,
     report.methods = merged_methods(shards);
   }
   for (auto& m : report.methods) {
-    std::sort(m.failures.begin(), m.failures.end());
+    data::sort_in_pair_order(m.failures);
     summarise(m, report.metrics.size());
   }
   report.seconds =

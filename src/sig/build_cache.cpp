@@ -46,7 +46,7 @@ void merge_shards(const std::vector<std::string>& shards, const std::vector<data
   for (size_t i = 0; i < pairs.size(); ++i) order[pairs[i].stem] = i;
   std::sort(records.begin(), records.end(),
             [&](const CaptionRecord& a, const CaptionRecord& b) { return order[a.stem] < order[b.stem]; });
-  std::sort(report.failures.begin(), report.failures.end());  // "<file>: ...": pair order
+  data::sort_in_pair_order(report.failures);
 }
 
 }  // namespace

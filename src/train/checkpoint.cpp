@@ -122,6 +122,8 @@ CheckpointInfo read_info(torch::serialize::InputArchive& archive, const std::str
   info.best_value = read_double(archive, "meta.best_value", info.best_value);
   info.loss_scale = read_double(archive, "meta.loss_scale", 0.0);  // absent before fp16 resumes kept it
   info.loss_scale_good_steps = std::max<int64_t>(read_int(archive, "meta.loss_scale_good_steps"), 0);
+  const auto provenance = read_string(archive, "meta.provenance");  // absent before 0.5.0
+  if (!provenance.empty()) info.provenance = provenance_from_json(provenance, path);
   return info;
 }
 
@@ -152,9 +154,10 @@ void load_weights(torch::serialize::InputArchive& archive, torch::nn::Module& mo
 
 }  // namespace
 
-void save_checkpoint(const std::string& path, const torch::nn::Module& model,
-                     torch::optim::Optimizer* optimizer, CheckpointInfo info) {
+CheckpointInfo save_checkpoint(const std::string& path, const torch::nn::Module& model,
+                               torch::optim::Optimizer* optimizer, CheckpointInfo info) {
   info.kind = optimizer ? "training" : "weights";
+  info.tesg_version = tesg::version();
   torch::serialize::OutputArchive archive;
   archive.write("meta.format", c10::IValue(kCheckpointFormat));
   archive.write("meta.kind", c10::IValue(info.kind));
@@ -163,10 +166,11 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   archive.write("meta.config_yaml", c10::IValue(info.config_yaml));
   archive.write("meta.sig_backends", c10::IValue(info.sig_backends));
   archive.write("meta.trainer_rng", c10::IValue(info.trainer_rng));
-  archive.write("meta.tesg_version", c10::IValue(tesg::version()));
+  archive.write("meta.tesg_version", c10::IValue(info.tesg_version));
   archive.write("meta.best_value", c10::IValue(info.best_value));
   archive.write("meta.loss_scale", c10::IValue(info.loss_scale));
   archive.write("meta.loss_scale_good_steps", c10::IValue(info.loss_scale_good_steps));
+  if (!info.provenance.recorded.empty()) archive.write("meta.provenance", c10::IValue(to_json(info.provenance)));
   for (const auto& [name, tensor] : named_state(model)) {
     archive.write(kModelPrefix + name, tensor.detach().to(torch::kCPU));
   }
@@ -182,6 +186,24 @@ void save_checkpoint(const std::string& path, const torch::nn::Module& model,
   std::ostringstream bytes;
   archive.save_to(bytes);
   io::write_file_atomically(path, bytes.str());
+  return info;
+}
+
+std::string describe(const CheckpointInfo& info) {
+  std::string text = "kind: " + info.kind + (info.kind == "training" ? " (resumable)" : " (weights only)") + "\n";
+  text += "written by: tesg " + (info.tesg_version.empty() ? std::string("before 0.2.0") : info.tesg_version) + "\n";
+  text += "trained: " + std::to_string(info.step) + " steps, " + std::to_string(info.epoch) + " epochs\n";
+  text += "SIG backends: " + info.sig_backends + "\n";
+  text += describe(info.provenance);
+  text += "config:\n" + info.config_yaml;
+  if (!info.config_yaml.empty() && info.config_yaml.back() != '\n') text += "\n";
+  return text;
+}
+
+std::string model_card(const std::string& name, const CheckpointInfo& info) {
+  return "# Model card: " + name + "\n\n" +
+         "Written by tesg-train with the run's checkpoints; `tesg-fuse --info CHECKPOINT` prints the same.\n\n"
+         "## Provenance\n\n```text\n" + describe(info) + "```\n";
 }
 
 CheckpointInfo read_checkpoint_info(const std::string& path) {

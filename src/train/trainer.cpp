@@ -120,6 +120,12 @@ task::DetectionObjectiveTerms task_step(task::DetectionTask& task, nn::TeSG& mod
   return task(fused.to(torch::kFloat32), images.vi, images.ir, batch.labels, geometry);
 }
 
+// <dir>/model_card.md for the checkpoint just written with `info`.
+void write_model_card(const fs::path& dir, const CheckpointInfo& info) {
+  const auto name = dir.filename().empty() ? dir.parent_path().filename() : dir.filename();  // "runs/x/"
+  io::write_file_atomically((dir / "model_card.md").string(), model_card(name.string(), info));
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start,
                      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
   return std::chrono::duration<double>(now - start).count();
@@ -216,12 +222,16 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   CheckpointInfo info;
   info.config_yaml = to_yaml(config);
   info.sig_backends = sig::sig_fingerprint(config.sig);
+  info.provenance = this_build();
+  info.provenance.recorded = "by tesg-train";
+  info.provenance.data = data.sources();
   LossScaler scaler(tc.amp == "fp16");
   if (!resume.empty()) {
     const auto resumed = load_checkpoint(resume, *model, &optimizer);
     move_optimizer_state(optimizer, device);
     info.step = resumed.step;
     info.best_value = resumed.best_value;
+    info.provenance.train_seconds = resumed.provenance.train_seconds;
     if (resumed.loss_scale > 0) scaler.restore(resumed.loss_scale, resumed.loss_scale_good_steps);
     if (lead) {
       spdlog::info("resumed from {} at step {}", resume, info.step);
@@ -240,6 +250,7 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
   TrainSummary summary;
   int64_t bad_in_row = 0, run_steps = 0;
   const auto started = std::chrono::steady_clock::now();
+  const double seconds_before = info.provenance.train_seconds;  // of the runs this one resumes
   auto last_log = started;
   int64_t images_since_log = 0;
   double last_task = 0;  // unweighted L_task of the last step that evaluated it
@@ -249,13 +260,15 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     info.epoch = info.step / spe;
     info.loss_scale = scaler.enabled() ? scaler.scale() : 0.0;
     info.loss_scale_good_steps = scaler.good_steps();
+    info.provenance.train_seconds = seconds_before + seconds_since(started);
   };
   auto save_state = [&] {
     if (!lead) return;
     note_progress();
     move_optimizer_state(optimizer, torch::kCPU);
-    save_checkpoint((dir / "last.pt").string(), *model, &optimizer, info);
+    const auto written = save_checkpoint((dir / "last.pt").string(), *model, &optimizer, info);
     move_optimizer_state(optimizer, device);
+    write_model_card(dir, written);
   };
 
   std::unique_ptr<ValidationSet> validation;
@@ -378,7 +391,9 @@ TrainSummary train(const Config& config, const TrainOptions& options, DataParall
     }
   }
   note_progress();
-  if (lead) save_checkpoint((dir / "model.pt").string(), *model, nullptr, info);
+  if (lead) {
+    write_model_card(dir, save_checkpoint((dir / "model.pt").string(), *model, nullptr, info));
+  }
   summary.steps = info.step;
   return summary;
 }

@@ -154,6 +154,22 @@ TEST_F(FuseCliTest, UsageAndInputErrorsNameTheProblem) {
                "--sig none: name the role");
   expect_error("--checkpoint " + kCheckpoint + " --data " + dir / "data" + " --out " + dir / "x --set fuse.batchh=2",
                "did you mean fuse.batch?");
+  expect_error("--checkpoint " + kCheckpoint + " --data " + dir / "data", "--out is required");
+  expect_error("--info " + dir / "data/ir/a.png", dir / "data/ir/a.png");
+}
+
+TEST_F(FuseCliTest, InfoPrintsWhereEachBundledCheckpointComesFrom) {
+  for (const std::string name : {"tesg_cpu_small", "tesg_cpu_edge_guided"}) {
+    for (const std::string file : {name + ".pt", name + "_last.pt"}) {
+      const auto [code, out] = run_fuse("--info " + std::string(TESG_SOURCE_DIR) + "/models/" + file);
+      EXPECT_EQ(code, 0) << file << "\n" << out;
+      for (const std::string part : {"kind: ", "trained: ", "provenance: recorded afterwards", "data: ",
+                                     " pairs, list hash ", "git commit: ", "LibTorch ", "training time: ",
+                                     "config:\nmodel:"}) {
+        EXPECT_TRUE(contains(out, part)) << file << ": " << part << "\n" << out;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -98,5 +98,17 @@ TEST(PairDiscoveryTest, FindsEveryPairOfTheRealDatasets) {
   EXPECT_TRUE(llvip.problems.empty());
 }
 
+TEST(PairDiscoveryTest, ReportLinesSortInPairOrderNotAsText) {
+  // As text, "a-b: ..." and "a1: ..." come before "a: ..." ('-' and '1' sort before ':').
+  std::vector<std::string> lines = {"a1: too small", "out/a-b.png: unreadable", "b: 31x20 != 30x20",
+                                    "labels/a.txt: class 7 is not scored", "a: no visible image"};
+  sort_in_pair_order(lines);
+  EXPECT_EQ(lines, (std::vector<std::string>{"a: no visible image", "labels/a.txt: class 7 is not scored",
+                                             "out/a-b.png: unreadable", "a1: too small", "b: 31x20 != 30x20"}));
+  std::vector<std::string> kept = {"z: unpaired", "b: x", "a: y"};  // the first line stays first
+  sort_in_pair_order(kept, 1);
+  EXPECT_EQ(kept, (std::vector<std::string>{"z: unpaired", "a: y", "b: x"}));
+}
+
 }  // namespace
 }  // namespace tesg::data

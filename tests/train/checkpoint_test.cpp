@@ -56,6 +56,38 @@ TEST(CheckpointTest, WeightsRoundTripExactly) {
   EXPECT_EQ(read_checkpoint_info(dir / "w.pt").kind, "weights");
 }
 
+TEST(CheckpointTest, ProvenanceIsKeptAndDescribedWithTheRest) {
+  test::TempDir dir;
+  nn::TeSG model(small_model());
+  CheckpointInfo info;
+  info.step = 240, info.epoch = 10;
+  info.config_yaml = "model: {channels: 8}";
+  info.sig_backends = "masker=saliency captioner=none text_encoder=none";
+  save_checkpoint(dir / "old.pt", *model, nullptr, info);  // nothing recorded: as before 0.5.0
+  EXPECT_TRUE(read_checkpoint_info(dir / "old.pt").provenance.recorded.empty());
+  info.provenance = this_build();
+  info.provenance.recorded = "by tesg-train";
+  info.provenance.data = {{"data/samples", 4, "0123456789abcdef"}};
+  info.provenance.train_seconds = 90;
+  const auto written = save_checkpoint(dir / "new.pt", *model, nullptr, info);
+  const auto back = read_checkpoint_info(dir / "new.pt");
+  EXPECT_EQ(describe(written), describe(back));  // what the writer reports is what was written
+  EXPECT_EQ(back.provenance.git_commit, this_build().git_commit);
+  ASSERT_EQ(back.provenance.data.size(), 1u);
+  EXPECT_EQ(back.provenance.data[0].pairs, 4);
+  const auto text = describe(back);
+  for (const std::string line : {"kind: weights (weights only)\n", "trained: 240 steps, 10 epochs\n",
+                                 "SIG backends: masker=saliency captioner=none text_encoder=none\n",
+                                 "data: data/samples (4 pairs, list hash 0123456789abcdef)\n",
+                                 "training time: 1.5 min\n", "config:\nmodel: {channels: 8}\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << " in\n" << text;
+  }
+  EXPECT_NE(describe(read_checkpoint_info(dir / "old.pt")).find("provenance: not recorded"), std::string::npos);
+  const auto card = model_card("run7", back);
+  EXPECT_EQ(card.rfind("# Model card: run7\n", 0), 0u) << card;
+  EXPECT_NE(card.find("```text\n" + text + "```\n"), std::string::npos) << card;
+}
+
 TEST(CheckpointTest, ResumedTrainingMatchesUninterruptedTraining) {
   test::TempDir dir;
   const auto in = random_inputs(2, 12, 12);

@@ -17,6 +17,7 @@
 #include "tesg/train/checkpoint.h"
 #include "tesg/train/lr_schedule.h"
 #include "tesg/train/validation.h"
+#include "tesg/version.h"
 
 namespace tesg::train {
 namespace {
@@ -113,6 +114,41 @@ TEST(TrainerTest, StopAfterTimeEndsAtAnEpochWithValidationAndResumes) {
   TrainOptions resume;
   resume.resume = dir / "run/last.pt";
   EXPECT_EQ(train(config, resume).steps, 6);
+}
+
+TEST(TrainerTest, CheckpointsAndModelCardRecordTheDataTheCodeAndTheTime) {
+  test::TempDir dir;
+  test::write_tiny_pairs(dir / "data", 8);  // 2 steps per epoch
+  std::ofstream(dir / "data/vi/p7.png") << "not a png";  // left out: 7 pairs, 1 step per epoch
+  auto config = tiny_config(dir / "data", dir / "run");
+  TrainOptions first;
+  first.stop_after_steps = 1;
+  train(config, first);
+  const auto info = read_checkpoint_info(dir / "run/last.pt");
+  const auto& p = info.provenance;
+  EXPECT_EQ(p.recorded, "by tesg-train");
+  ASSERT_EQ(p.data.size(), 1u);
+  EXPECT_EQ(p.data[0].folder, dir / "data");
+  EXPECT_EQ(p.data[0].pairs, 7);
+  std::string list;
+  for (int i = 0; i < 7; ++i) list += "ir/p" + std::to_string(i) + ".png\tvi/p" + std::to_string(i) + ".png\n";
+  const auto hash = list_hash(list);
+  EXPECT_EQ(hash.size(), 16u);
+  EXPECT_EQ(p.data[0].list_hash, hash);
+  EXPECT_EQ(p.git_commit, this_build().git_commit);
+  EXPECT_EQ(p.tesg_version, version());
+  EXPECT_GT(p.train_seconds, 0);
+  std::ifstream card(dir / "run/model_card.md");
+  const std::string text((std::istreambuf_iterator<char>(card)), {});
+  EXPECT_NE(text.find(describe(info)), std::string::npos) << text;
+
+  TrainOptions resume;  // the time of both runs is summed; model.pt carries it too
+  resume.resume = dir / "run/last.pt";
+  train(config, resume);
+  const auto done = read_checkpoint_info(dir / "run/model.pt");
+  EXPECT_EQ(done.step, 3);
+  EXPECT_GT(done.provenance.train_seconds, p.train_seconds);
+  EXPECT_EQ(done.provenance.data[0].list_hash, hash);
 }
 
 TEST(TrainerTest, NonFiniteLossIsSkippedAndCounted) {

@@ -38,7 +38,9 @@ Environment process_environment();
 /// The rank of a process with environment `env`. Throws tesg::Error naming a missing or
 /// malformed variable (e.g. "RANK=3 is outside WORLD_SIZE=2").
 RankEnvironment rank_environment(const Environment& env);
-RankEnvironment rank_environment();
+/// This process's rank, read from its environment at the first call (the launcher sets it before
+/// the process starts) and kept.
+const RankEnvironment& rank_environment();
 
 /// The first host of a Slurm host list: "gpu[01-04,07],cpu1" -> "gpu01",
 /// "rack[2-3]-n[08-09]" -> "rack2-n08", "node7" -> "node7". Throws tesg::Error on an unbalanced

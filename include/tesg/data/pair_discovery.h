@@ -35,4 +35,10 @@ std::map<std::string, std::string> images_by_stem(const std::string& dir,
 /// True when `path` has one of the image extensions above.
 bool is_image_file(const std::string& path);
 
+/// Report lines that each name a pair first ("<stem>: ...", "<image or label file>: ...") sorted
+/// in pair order: by that stem, as find_pairs orders pairs (ties by the whole line). Merged
+/// shards and parallel workers then report as one process in order would. Lines before `first`
+/// stay where they are.
+void sort_in_pair_order(std::vector<std::string>& lines, size_t first = 0);
+
 }  // namespace tesg::data

@@ -9,6 +9,8 @@
 #include <limits>
 #include <string>
 
+#include "tesg/train/provenance.h"
+
 namespace tesg::train {
 
 /// Format version written into every checkpoint; bumped on incompatible changes.
@@ -25,15 +27,24 @@ struct CheckpointInfo {
   double best_value = -std::numeric_limits<double>::infinity();  ///< best validation so far
   double loss_scale = 0;              ///< fp16 training's dynamic loss scale (0: none)
   int64_t loss_scale_good_steps = 0;  ///< its good steps since the last change
+  Provenance provenance;              ///< data, code and time that made it (absent before 0.5.0)
 };
 
 /// Writes `model` (parameters and buffers by name), the optimizer state when given (kind
-/// "training"), the global torch CPU RNG state and `info` to `path` atomically.
-void save_checkpoint(const std::string& path, const torch::nn::Module& model,
-                     torch::optim::Optimizer* optimizer, CheckpointInfo info);
+/// "training"), the global torch CPU RNG state and `info` to `path` atomically. Returns `info` as
+/// written (kind and tesg_version set), as read_checkpoint_info would read it back.
+CheckpointInfo save_checkpoint(const std::string& path, const torch::nn::Module& model,
+                               torch::optim::Optimizer* optimizer, CheckpointInfo info);
 
 /// Reads only the metadata of a checkpoint. Throws CheckpointError.
 CheckpointInfo read_checkpoint_info(const std::string& path);
+
+/// What `info` says, for people: kind, progress, SIG backends, provenance, then the config.
+std::string describe(const CheckpointInfo& info);
+
+/// A model card in Markdown for the checkpoints of run `name`: describe(info) in a text block,
+/// under a heading for the person to write what the model is for and how well it does.
+std::string model_card(const std::string& name, const CheckpointInfo& info);
 
 /// Loads weights into `model` (names and shapes must match exactly) and, when `optimizer` is
 /// given, the optimizer and RNG state of a "training" checkpoint. Throws CheckpointError naming

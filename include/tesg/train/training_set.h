@@ -8,6 +8,7 @@
 
 #include "tesg/config.h"
 #include "tesg/task/detection_objective.h"
+#include "tesg/train/provenance.h"
 
 namespace tesg::train {
 
@@ -34,6 +35,8 @@ class TrainingSet {
 
   int64_t size() const { return static_cast<int64_t>(images_.size()); }
   const std::vector<std::string>& problems() const { return problems_; }
+  /// Per folder of data.train: the pairs used and the hash of their list (provenance).
+  const std::vector<DataSource>& sources() const { return sources_; }
 
   /// Global batch `index` of `epoch`, items [first, first + count) of it: random crops and flips
   /// from a generator seeded by (seed, epoch, item), so any split over ranks sees the same data.
@@ -53,6 +56,7 @@ class TrainingSet {
   std::vector<torch::Tensor> texts_;   ///< per pair [L,D] or undefined
   std::vector<task::ImageLabels> labels_;  ///< per pair, in frame pixels (loss.task_labels)
   std::vector<std::string> problems_;
+  std::vector<DataSource> sources_;
 };
 
 }  // namespace tesg::train
