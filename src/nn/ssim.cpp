@@ -12,11 +12,13 @@ torch::Tensor ssim(const torch::Tensor& x, const torch::Tensor& y, const SSIMOpt
               " must be equal [B,C,H,W]");
   const auto c = x.size(1);
   const auto size = std::min({options.window(), x.size(2), x.size(3)});
+  // The window outer(g, g) is separable: a row pass and a column pass, 2k instead of k² MACs.
   const auto g = gaussian_kernel(size, options.sigma(), x.options());
-  const auto window = torch::outer(g, g).expand({c, 1, size, size}).contiguous();
+  const auto row = g.view({1, 1, 1, size}).expand({c, 1, 1, size}).contiguous();
+  const auto column = g.view({1, 1, size, 1}).expand({c, 1, size, 1}).contiguous();
+  const auto depthwise = torch::nn::functional::Conv2dFuncOptions().groups(c);
   auto filter = [&](const torch::Tensor& t) {  // depthwise, "valid"
-    return torch::nn::functional::conv2d(t, window,
-                                         torch::nn::functional::Conv2dFuncOptions().groups(c));
+    return torch::nn::functional::conv2d(torch::nn::functional::conv2d(t, row, depthwise), column, depthwise);
   };
   const auto mu_x = filter(x), mu_y = filter(y);
   const auto mu_xx = mu_x * mu_x, mu_yy = mu_y * mu_y, mu_xy = mu_x * mu_y;

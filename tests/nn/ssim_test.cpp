@@ -60,6 +60,21 @@ TEST(SSIMTest, MatchesIndependentDoublePrecisionComputation) {
                   .item<double>(), expected, 1e-5);
 }
 
+TEST(SSIMTest, EachChannelOfEachImageIsItsOwnSingleChannelSSIM) {
+  const int h = 13, w = 16, size = 5;
+  const auto x = torch::rand({2, 3, h, w}, torch::kFloat64);
+  const auto y = (x * 0.5 + torch::rand({2, 3, h, w}, torch::kFloat64) * 0.5);
+  double mean = 0;
+  for (int b = 0; b < 2; ++b) {
+    for (int c = 0; c < 3; ++c) {
+      const auto xc = x[b][c].contiguous(), yc = y[b][c].contiguous();
+      mean += reference_ssim({xc.data_ptr<double>(), xc.data_ptr<double>() + h * w},
+                             {yc.data_ptr<double>(), yc.data_ptr<double>() + h * w}, h, w, size, 1.5) / 6;
+    }
+  }
+  EXPECT_NEAR(ssim(x, y, SSIMOptions().window(size)).item<double>(), mean, 1e-10);
+}
+
 TEST(SSIMTest, WindowIsClippedToSmallImagesAndIsSymmetric) {
   const auto x = torch::rand({1, 1, 5, 9}), y = torch::rand({1, 1, 5, 9});
   const auto xy = ssim(x, y, SSIMOptions().window(48)).item<double>();
