@@ -14,21 +14,9 @@
 #include "tesg/model_factory.h"
 #include "tesg/train/checkpoint.h"
 
-namespace {
-
-// The DataSource of every pair under `folder`.
-tesg::train::DataSource describe_folder(const std::string& folder, const std::string& split) {
-  std::string list;
-  const auto set = tesg::data::find_pairs(folder, split);
-  for (const auto& pair : set.pairs) list += tesg::train::pair_list_line(folder, pair.ir, pair.vi);
-  return {folder, static_cast<int64_t>(set.pairs.size()), tesg::train::list_hash(list)};
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app{"stamp_provenance: record provenance afterwards in an old checkpoint"};
-  std::string path, note;
+  std::string path;
   tesg::train::Provenance provenance;
   double minutes = 0;
   app.add_option("checkpoint", path, "checkpoint to rewrite in place")->required();
@@ -45,7 +33,9 @@ int main(int argc, char** argv) {
     torch::optim::AdamW optimizer(model->parameters());
     const bool training = info.kind == "training";
     info = tesg::train::load_checkpoint(path, *model, training ? &optimizer : nullptr);
-    for (const auto& folder : config.data.train) provenance.data.push_back(describe_folder(folder, config.data.split));
+    for (const auto& folder : config.data.train) {
+      provenance.data.push_back(tesg::train::data_source(folder, tesg::data::find_pairs(folder, config.data.split).pairs));
+    }
     provenance.train_seconds = minutes * 60;
     info.provenance = provenance;
     tesg::train::save_checkpoint(path, *model, training ? &optimizer : nullptr, info);

@@ -26,6 +26,12 @@ std::string list_hash(const std::string& pair_list) {
   return hex;
 }
 
+DataSource data_source(const std::string& folder, const std::vector<data::ImagePair>& pairs) {
+  std::string list;
+  for (const auto& pair : pairs) list += pair_list_line(folder, pair.ir, pair.vi);
+  return {folder, static_cast<int64_t>(pairs.size()), list_hash(list)};
+}
+
 Provenance this_build() {
   Provenance p;
   p.git_commit = TESG_GIT_COMMIT;

@@ -79,8 +79,7 @@ TrainingSet::TrainingSet(const Config& config) : config_(config) {
   for (const auto& dir : config.data.train) {
     const auto set = data::find_pairs(dir, config.data.split);
     problems_.insert(problems_.end(), set.problems.begin(), set.problems.end());
-    std::string pair_list;
-    int64_t used = 0;
+    std::vector<data::ImagePair> used;
     for (const auto& pair : set.pairs) {
       try {
         auto sample = data::load_pair(pair);
@@ -94,13 +93,12 @@ TrainingSet::TrainingSet(const Config& config) : config_(config) {
         images_.push_back(torch::cat({to_bytes(sample.vi), to_bytes(sample.ir), to_bytes(sample.mask)}, 0));
         texts_.push_back(sample.ft);
         labels_.push_back(std::move(labels));
-        pair_list += pair_list_line(dir, pair.ir, pair.vi);
-        ++used;
+        used.push_back(pair);
       } catch (const Error& e) {
         problems_.push_back(e.what());
       }
     }
-    sources_.push_back({dir, used, list_hash(pair_list)});
+    sources_.push_back(data_source(dir, used));
   }
   if (images_.empty()) throw DataError("data.train: no usable training pairs");
   if (size() < config.train.batch) {

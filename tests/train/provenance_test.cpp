@@ -82,5 +82,14 @@ TEST(ProvenanceTest, PairListLinesAreRelativeToTheFolder) {
             "infrared/train/1.jpg\tvisible/train/1.jpg\n");
 }
 
+TEST(ProvenanceTest, DataSourceCountsAndHashesThePairsInOrder) {
+  const std::vector<data::ImagePair> pairs = {{"a", "/d/ir/a.png", "/d/vi/a.png"}, {"b", "/d/ir/b.png", "/d/vi/b.png"}};
+  const auto source = data_source("/d", pairs);
+  EXPECT_EQ(source.folder, "/d");
+  EXPECT_EQ(source.pairs, 2);
+  EXPECT_EQ(source.list_hash, list_hash("ir/a.png\tvi/a.png\nir/b.png\tvi/b.png\n"));
+  EXPECT_EQ(data_source("/d", {}).list_hash, list_hash(""));
+}
+
 }  // namespace
 }  // namespace tesg::train

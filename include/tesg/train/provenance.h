@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tesg/data/pair_discovery.h"
+
 namespace tesg::train {
 
 /// One folder of data.train as the run used it.
@@ -30,6 +32,9 @@ std::string pair_list_line(const std::string& folder, const std::string& ir, con
 
 /// DataSource::list_hash of the concatenated pair_list_line of a folder's pairs.
 std::string list_hash(const std::string& pair_list);
+
+/// The DataSource of `pairs`, those of `folder` a run used.
+DataSource data_source(const std::string& folder, const std::vector<data::ImagePair>& pairs);
 
 /// The code and library fields of this build: git_commit, git_dirty, tesg_version, torch_version.
 Provenance this_build();
